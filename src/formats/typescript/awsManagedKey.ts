@@ -16,6 +16,7 @@
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { maybeManagedKey, mentionsManagedKey, namesManagedKey } from '../../rule/composedKey.js';
 import { composedOf } from './composedKey.js';
+import { fnChoices } from './fnChoices.js';
 import type { Setting } from '../../rule/facts.js';
 import { declarationOf } from './consts.js';
 import { declaredAt, inputRead } from './inputDefaults.js';
@@ -205,6 +206,16 @@ const judged = (given: Given): KeyWalk<ManagedKey> => ({
         ? { kind: 'managed', via: `parameter ${input.name}'s default (${written})` }
         : { kind: 'managed', why: `${input.name} defaults to ${(input.default as ts.Expression).getText()} (${declaredAt(input)})` };
     }
+    // CDK's `Fn.conditionIf(c, key.keyArn, 'alias/aws/dynamodb')`, CDKTF's `Fn.lookup(map, it.value, default)` (fnChoices.ts):
+    // their values (one that is none is optionalProps.ts's), the same way.
+    const choices = fnChoices(u)?.filter((c) => !c.none);
+    if (choices)
+      return someOf(
+        choices.map((c) => c.value),
+        given,
+        depth,
+        (i) => `${choices[i].where} (${snippet(u.getSourceFile(), u)})`,
+      );
     // `prod ? key : Alias.fromAliasName(this, 'M', 'alias/aws/dynamodb')`, here or in the const the key names: the AWS
     // managed key when every branch is; where one is, `maybe` (real-world round 35).
     if (ts.isConditionalExpression(u))

@@ -59,8 +59,9 @@ import { sharedTables } from './resourcePolicy.js';
 import { typeOnlyBlock } from './typeOnly.js';
 import { integrationTables } from './zeroEtl.js';
 import { managedKeySetting } from './awsManagedKey.js';
+import { noKeyArn } from './fnChoices.js';
 import { mayBeUndefined, optionalMemberRead } from './optionalProps.js';
-import { guarded } from './singleValue.js';
+import { guarded, onlyValueOf } from './singleValue.js';
 import { stackKeySetting } from './stackConfig.js';
 import { type Given, given as givenOf, type ProjectValues, type Wanted } from './projectValues.js';
 import type { FileRef } from '../serverless/fileValues.js';
@@ -389,11 +390,18 @@ const MEANS: Record<string, Setting['means']> = {
 
 /** CDK's `encryption`: a TableEncryption member (Table) or a TableEncryptionV2 call (TableV2). */
 function choiceOf(c: Ctx, props: ts.ObjectLiteralExpression, v2: boolean): Setting {
-  return settingOf(c.sf, props, 'encryption', choiceValue(c, v2));
+  return settingOf(c.sf, props, 'encryption', choiceValue(c, v2, v2 && replicated(c.sf, props)));
 }
 
+/**
+ * Does a TableV2 have replicas (its `replicas`, one a spread may give, or a `.addReplica(...)` of the file)? CDK reads
+ * replicaKeyArns for those only: an entry for a Region with none is not used.
+ */
+const replicated = (sf: ts.SourceFile, props: ts.ObjectLiteralExpression) =>
+  !noneOrEmpty(sf, props, 'replicas') || sf.text.includes('.addReplica(');
+
 const choiceValue =
-  (c: Ctx, v2: boolean) =>
+  (c: Ctx, v2: boolean, replicas = false) =>
   (e: ts.Expression): Setting => {
     const u = unwrap(e);
     const s = v2 ? (ts.isCallExpression(u) ? c.sym(u.expression) : undefined) : c.sym(u);
@@ -406,10 +414,45 @@ const choiceValue =
         : undefined;
     if (managed?.state === 'unreadable') return managed;
     if (managed) means = 'aws-managed';
-    return means
-      ? { state: 'reference', source: snippet(c.sf, e), means, ...(managed?.via ? { via: managed.via } : {}) }
-      : { state: 'expression', source: snippet(c.sf, e) };
+    // `customerManagedKey(Key.fromKeyArn(this, 'K', Fn.conditionIf(c, arn, Aws.NO_VALUE).toString()))`: may be no key (fnChoices.ts).
+    const noKey =
+      means === 'customer-managed' && ts.isCallExpression(u) && u.arguments[0]
+        ? noKeyArn(u.arguments[0], snippet(c.sf, u.arguments[0]))
+        : undefined;
+    if (noKey) return { state: 'unreadable', source: `the key may be left out (${noKey})` };
+    // Its replica key ARNs (`customerManagedKey(key, { 'eu-west-1': <a key> })`): each replica's key, read the same way.
+    const replica =
+      replicas && means === 'customer-managed' && ts.isCallExpression(u) && u.arguments[1]
+        ? managedReplicaKey(c, u.arguments[1])
+        : undefined;
+    if (replica?.setting.state === 'unreadable') return replica.setting;
+    if (replica) means = 'aws-managed';
+    const source = replica ? `${snippet(c.sf, e)}, whose replica key for ${replica.region} is ${replica.setting.source}` : snippet(c.sf, e);
+    const via = managed?.via ?? replica?.setting.via;
+    return means ? { state: 'reference', source, means, ...(via ? { via } : {}) } : { state: 'expression', source: snippet(c.sf, e) };
   };
+
+/**
+ * The first entry of TableV2's replica key ARNs (`TableEncryptionV2.customerManagedKey(key, replicaKeyArns)`, written
+ * there or in a const of the file) that is, or may be, the AWS managed key, with its Region as written: CDK sets that
+ * replica's KMSMasterKeyId from it, as a CfnGlobalTable replica's own (adversarial pass s61 F1). Undefined for a map
+ * whose entries name other keys, and for one kmsfix cannot list (a spread, a value of another file).
+ */
+function managedReplicaKey(c: Ctx, map: ts.Expression, depth = 0): { region: string; setting: Setting } | undefined {
+  const u = unwrap(map);
+  if (depth > 4) return undefined;
+  if (ts.isIdentifier(u)) {
+    const init = onlyValueOf(declarationOf(u));
+    return init && managedReplicaKey(c, init, depth + 1);
+  }
+  if (!ts.isObjectLiteralExpression(u)) return undefined;
+  for (const p of u.properties) {
+    const value = ts.isPropertyAssignment(p) ? p.initializer : ts.isShorthandPropertyAssignment(p) ? p.name : undefined;
+    const setting = value && managedKeySetting(c.sf, c.given, value, 'reference');
+    if (setting) return { region: p.name ? p.name.getText(c.sf) : '?', setting };
+  }
+  return undefined;
+}
 
 /**
  * CDK's `encryption` chosen by a condition (`isProd ? TableEncryption.AWS_MANAGED : TableEncryption.DEFAULT`, or
@@ -420,7 +463,7 @@ function withChoiceBranches(c: Ctx, props: ts.ObjectLiteralExpression, v2: boole
   const l = lookup(c.sf, props, 'encryption');
   const e = l.kind === 'value' ? unwrap(l.value) : undefined;
   if (settings.model !== 'choice' || !e || !ts.isConditionalExpression(e)) return settings;
-  const value = choiceValue(c, v2);
+  const value = choiceValue(c, v2, v2 && replicated(c.sf, props));
   const branches = [e.whenTrue, e.whenFalse].map((b) => ({ ...settings, choice: isUnset(b) ? ABSENT : value(b) }));
   return {
     ...settings,
@@ -632,6 +675,10 @@ function factsOf(c: Ctx, kind: TableClass, props: ts.ObjectLiteralExpression): E
           // A member of a const the file changes may be any key, the AWS managed key too: as one that may be, below.
           const changed = changedKey(sf, e);
           if (changed) return (maybeManaged = changed);
+          // A key imported by an ARN that may be no key (`Key.fromKeyArn(..., Fn.conditionIf(c, arn, Aws.NO_VALUE))`):
+          // CDK creates none for it, and the table may get the AWS managed key (fnChoices.ts).
+          const noKey = noKeyArn(e, snippet(sf, e));
+          if (noKey) return (maybeManaged = { state: 'unreadable', source: `the key may be left out (${noKey})` });
           const unset = unsetKey(sf, e);
           if (unset) return unset;
           const managed = managedKeySetting(sf, given, e, 'reference');

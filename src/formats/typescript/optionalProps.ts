@@ -11,6 +11,7 @@
  * guard before the table (`if (!props.key) throw`) proves the key set (singleValue.ts). `mayBeUndefined` reads the other ways a key may be undefined when the program runs.
  */
 import { constInitializer, declarationOf } from './consts.js';
+import { fnChoices, noKeyArn } from './fnChoices.js';
 import { snippet } from './lookup.js';
 import { classOfThis, isNullish, isUnset, ts, unwrap } from './parse.js';
 import { assignsName, fieldValue, guarded, indexedValues, onlyValueOf } from './singleValue.js';
@@ -202,7 +203,8 @@ function holdsUndefined(t: ts.TypeNode): boolean {
  * CDK's `tryGetContext(...)`, Pulumi's `config.get(...)` / `getSecret(...)` (not `require`: a
  * stack that sets no value fails), `x || undefined`, a condition with an unset branch (`prod ? key : undefined`) or
  * one whose branch may be, a lookup in a `const` map that may name none of its members (`keys[props.stage]` of
- * `{ prod: key }`: singleValue.ts) or whose member may be; through the file's consts, so that
+ * `{ prod: key }`: singleValue.ts) or whose member may be, a `Fn.conditionIf` or `Fn.lookup` one of whose values is
+ * none or may be (fnChoices.ts); through the file's consts, so that
  * `const key = prod ? new Key(...) : undefined` then `encryptionKey: key` (or `key?.arn`) reads as the same
  * condition written in place (real-world round 35). Undefined when none of these (`process.env.X` too: the
  * documented `--kms-key-arn process.env.TABLE_KEY_ARN` is the deployer's to set).
@@ -255,8 +257,20 @@ export function mayBeUndefined(e: ts.Expression, depth = 0, subject?: string): s
     (u.operatorToken.kind === ts.SyntaxKind.BarBarToken || u.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)
   )
     return isNullish(unwrap(u.right)) ? `${u.getText()} may be ${unwrap(u.right).getText()}` : mayBeUndefined(u.right, depth + 1);
+  // CDK's `Fn.conditionIf(c, key.keyArn, Aws.NO_VALUE)`, CDKTF's `Fn.lookup(map, it.value, null)` (fnChoices.ts).
+  const choices = fnChoices(u);
+  if (choices) {
+    const none = choices.find((c) => c.none);
+    if (none) return `${subject ?? snippet(u.getSourceFile(), u)} is ${unwrap(none.value).getText()} (no key) ${none.where}`;
+    for (const c of choices) {
+      const why = mayBeUndefined(c.value, depth + 1, subject);
+      if (why) return why;
+    }
+    return undefined;
+  }
   if (!ts.isCallExpression(u) || !ts.isPropertyAccessExpression(u.expression)) return undefined;
   const name = u.expression.name.text;
+  if (name === 'fromKeyArn') return noKeyArn(u, subject ?? snippet(u.getSourceFile(), u));
   if (name === 'tryGetContext') return `${u.getText()} is undefined where the context does not set it`;
   if (CONFIG_GETS.has(name) && isPulumiConfig(u.expression.expression))
     return `${u.getText()} is undefined in a stack whose config does not set it`;
