@@ -331,28 +331,32 @@ function assignedMayBeUnset(d: ts.VariableDeclaration, use: ts.Identifier, depth
       values.push(n.right);
     ts.forEachChild(n, visit);
   };
-  visit(sf);
+  // The assignments of this variable: in the block (or file) that declares it.
+  visit(d.parent.parent.parent ?? sf);
   for (const v of values) {
     const line = sf.getLineAndCharacterOfPosition(v.getStart(sf)).line + 1;
     if (isUnset(v)) return `${name} is set to ${unwrap(v).getText()} at line ${line}`;
     const why = mayBeUndefined(v, depth + 1, name);
     if (why) return why;
   }
-  if (d.initializer || (d.type && !holdsUndefined(d.type)) || assignedBefore(use, name)) return undefined;
+  if (d.initializer || (d.type && !holdsUndefined(d.type)) || assignedBefore(use, name, d.parent.parent.parent)) return undefined;
   const line = sf.getLineAndCharacterOfPosition(d.getStart(sf)).line + 1;
   return `${name} is declared without a value (line ${line}) and not assigned on every path before it is read`;
 }
 
-/** Does an assignment of `name` run on every path before `use`: a statement before it in a block around it that assigns it? */
-function assignedBefore(use: ts.Node, name: string): boolean {
+/**
+ * Does an assignment of `name` run on every path before `use`: a statement before it in a block around it, up to the
+ * block that declares the name, that assigns it? (A callback that reads it runs after the statements before it.)
+ */
+function assignedBefore(use: ts.Node, name: string, declaring: ts.Node): boolean {
   for (let cur: ts.Node = use; cur.parent; cur = cur.parent) {
     const p = cur.parent;
-    if (ts.isFunctionLike(p)) return false;
     if (!ts.isBlock(p) && !ts.isSourceFile(p)) continue;
     for (const st of p.statements) {
       if (st === cur) break;
       if (assignsOnEveryPath(st, name)) return true;
     }
+    if (p === declaring) return false;
   }
   return false;
 }

@@ -298,6 +298,12 @@ it.each([
     'customer-managed',
     '',
   ],
+  [
+    'a let assigned before the callback that reads it',
+    LOOP("'Users', 'Audit'", 'let key: kms.IKey | undefined;\n    key = shared;\n    defs.forEach((name) =>', 'key', '});'),
+    'customer-managed',
+    '',
+  ],
 ])('CDK loop: %s', async (_, text, status, message) => {
   const tables = (await processMemory([{ path: 'lib/stack.ts', text }], 'scan')).outcomes[0].tables;
   expect(tables.map((t) => t.status)).toEqual([status]);
