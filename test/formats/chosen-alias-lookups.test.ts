@@ -188,6 +188,55 @@ describe('CDK: a context value per environment, an object (adversarial pass F6)'
     expect(arn[0][1]).toBe('unknown');
   });
 
+  // Adversarial pass s61 F6: `const cfg = this.node.tryGetContext(stage) ?? {}` then `cfg.keyArn` was a key of the
+  // account where the same read without `?? {}` was the AWS managed key cdk.json names. An empty object where the context
+  // sets none leaves each member unset, as the context does: read as the value itself.
+  it.each(['??', '||'])(
+    'tryGetContext(stage) %s {}: read as the context value itself; without it, and a key of the account, as before',
+    async (op) => {
+      const ARN_CONTEXT = '"dev": { "keyArn": "arn:aws:kms:us-east-1:111122223333:alias/aws/dynamodb" }';
+      const withDefault = (fallback: string) =>
+        scan(
+          {
+            'lib/s.ts': withStage("kms.Key.fromKeyArn(this, 'K', cfg.keyArn)", "'dev'").replace(
+              '    new dynamodb',
+              `    const cfg = this.node.tryGetContext(stage) ${op} ${fallback};\n    new dynamodb`,
+            ),
+            'cdk.json': CDK_JSON(ARN_CONTEXT),
+          },
+          'lib/s.ts',
+        );
+      const [[, status, reason]] = await withDefault('{}');
+      expect(status).toBe('aws-managed');
+      expect(reason).toContain("cdk.json's context sets dev.keyArn to arn:aws:kms:us-east-1:111122223333:alias/aws/dynamodb");
+      const alias = await scan(
+        {
+          'lib/s.ts': withStage("kms.Key.fromLookup(this, 'K', { aliasName: cfg.tableKeyAlias })").replace(
+            '    new dynamodb',
+            `    const cfg = this.node.tryGetContext(stage) ${op} {};\n    new dynamodb`,
+          ),
+          'cdk.json': CDK_JSON(CONTEXT),
+        },
+        'lib/s.ts',
+      );
+      expect(alias[0][1]).toBe('aws-managed');
+      // The ordinary form keeps its status: without the fallback, and a key ARN of the account in the context.
+      const plain = await scanWith("kms.Key.fromKeyArn(this, 'K', envConfig.keyArn)", ARN_CONTEXT, "'dev'");
+      expect(plain[0][1]).toBe('aws-managed');
+      const own = await scan(
+        {
+          'lib/s.ts': withStage("kms.Key.fromKeyArn(this, 'K', cfg.keyArn)", "'dev'").replace(
+            '    new dynamodb',
+            `    const cfg = this.node.tryGetContext(stage) ${op} {};\n    new dynamodb`,
+          ),
+          'cdk.json': CDK_JSON('"dev": { "keyArn": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }'),
+        },
+        'lib/s.ts',
+      );
+      expect(own[0][1]).toBe('customer-managed');
+    },
+  );
+
   // Adversarial pass s56 F7: `${envConfig.tableKeyAlias}` was read as a literal alias (customer-managed) where the same
   // value without the backticks is unknown. A template of one value names what that value does; one around it, the
   // name it makes of the value.

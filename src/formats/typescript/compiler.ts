@@ -93,6 +93,7 @@ export function saveCompilerCache(): void {
 export declare namespace ts {
   type ArrayLiteralExpression = TS.ArrayLiteralExpression;
   type BinaryExpression = TS.BinaryExpression;
+  type BindingElement = TS.BindingElement;
   type BindingName = TS.BindingName;
   type Block = TS.Block;
   type CallExpression = TS.CallExpression;
@@ -140,6 +141,7 @@ export declare namespace ts {
   type ParameterDeclaration = TS.ParameterDeclaration;
   type InterfaceDeclaration = TS.InterfaceDeclaration;
   type IntersectionTypeNode = TS.IntersectionTypeNode;
+  type TryStatement = TS.TryStatement;
   type TypeAliasDeclaration = TS.TypeAliasDeclaration;
   type TypeElement = TS.TypeElement;
   type TypeLiteralNode = TS.TypeLiteralNode;

@@ -16,6 +16,7 @@ import { snippet } from './lookup.js';
 import { classOfThis, isNullish, isUnset, ts, unwrap } from './parse.js';
 import { assignsName, fieldValue, guarded, indexedValues, onlyValueOf } from './singleValue.js';
 import { CONFIG_READS } from './stackConfig.js';
+import { loopEntryValues } from './loopEntries.js';
 
 /** `member is optional in Type` when the expression reads a member the file declares optional (see above); undefined otherwise. */
 export function optionalMemberRead(e: ts.Expression): string | undefined {
@@ -213,13 +214,27 @@ export function mayBeUndefined(e: ts.Expression, depth = 0, subject?: string): s
   if (depth > 4) return undefined;
   const u = unwrap(e);
   if (depth === 0 && guarded(u)) return undefined;
+  // A loop's variable, or a member of it, that an entry of the array leaves out or sets unset (loopEntries.ts).
+  const entries = loopEntryValues(u);
+  if (entries) {
+    const said = subject ?? u.getText();
+    for (const v of entries.values) {
+      const entry = snippet(u.getSourceFile(), v.entry);
+      if ('missing' in v) return `${said} is undefined for the entry ${entry} of ${snippet(u.getSourceFile(), entries.array)}`;
+      if (isUnset(v.value)) return `${said} is ${unwrap(v.value).getText()} for the entry ${entry}`;
+      const why = mayBeUndefined(v.value, depth + 1);
+      if (why) return why;
+    }
+    return undefined;
+  }
   if (ts.isIdentifier(u)) {
     const d = declarationOf(u);
     if (d && d !== 'other') {
       // A value the name keeps (a const's, a let never assigned again) decides, whatever the type says.
       const value = onlyValueOf(d);
       if (value) return mayBeUndefined(value, depth + 1, subject ?? u.text);
-      return !d.initializer && d.type && holdsUndefined(d.type) && !isAssigned(d) ? `${u.text} is typed ${d.type.getText()}` : undefined;
+      if (isAssigned(d)) return assignedMayBeUnset(d, u, depth);
+      return !d.initializer && d.type && holdsUndefined(d.type) ? `${u.text} is typed ${d.type.getText()}` : undefined;
     }
     // An optional parameter without a default (`keyArn?: string`): a caller may leave it out.
     const p = parameterOf(u);
@@ -271,6 +286,17 @@ export function mayBeUndefined(e: ts.Expression, depth = 0, subject?: string): s
   if (!ts.isCallExpression(u) || !ts.isPropertyAccessExpression(u.expression)) return undefined;
   const name = u.expression.name.text;
   if (name === 'fromKeyArn') return noKeyArn(u, subject ?? snippet(u.getSourceFile(), u));
+  // Pulumi's `key.arn.apply((a) => (prod ? a : undefined))`: undefined where its callback gives undefined (s61 F2).
+  if (name === 'apply') {
+    const fn = u.arguments[0] && unwrap(u.arguments[0]);
+    for (const r of fn ? returnedValues(fn) : []) {
+      const at = `${u.expression.getText()}'s callback`;
+      if (r === 'none' || isUnset(r)) return `${at} returns ${r === 'none' ? 'nothing' : unwrap(r).getText()}`;
+      const why = mayBeUndefined(r, depth + 1);
+      if (why) return `${at} may return undefined (${why})`;
+    }
+    return undefined;
+  }
   if (name === 'tryGetContext') return `${u.getText()} is undefined where the context does not set it`;
   if (CONFIG_GETS.has(name) && isPulumiConfig(u.expression.expression))
     return `${u.getText()} is undefined in a stack whose config does not set it`;
@@ -279,6 +305,102 @@ export function mayBeUndefined(e: ts.Expression, depth = 0, subject?: string): s
 
 /** Pulumi's Config reads that give undefined for a value the stack does not set (`require*` fail instead). */
 const CONFIG_GETS = new Set(Object.keys(CONFIG_READS).filter((name) => CONFIG_READS[name].optional));
+
+/**
+ * The values a function literal returns: its concise body, or each `return`'s value (`none` for a bare `return`) not in
+ * a function inside it; none for anything but a function literal.
+ */
+function returnedValues(fn: ts.Expression): (ts.Expression | 'none')[] {
+  if (fn.kind !== ts.SyntaxKind.ArrowFunction && fn.kind !== ts.SyntaxKind.FunctionExpression) return [];
+  const body = (fn as ts.ArrowFunction | ts.FunctionExpression).body;
+  if (body.kind !== ts.SyntaxKind.Block) return [body as ts.Expression];
+  const found: (ts.Expression | 'none')[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isFunctionLike(n)) return;
+    if (ts.isReturnStatement(n)) found.push(n.expression ?? 'none');
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(body, visit);
+  return found;
+}
+
+/**
+ * A `let` (or `var`) the file assigns again (adversarial pass s61 F2): undefined where one of its values may be (its
+ * initializer, a value assigned, `lk = undefined`), or, declared without a value (and untyped, or typed with
+ * `undefined`: a type without it is TypeScript's to prove assigned), where no assignment before the use runs on every
+ * path (`let key: IKey | undefined; if (prod) key = new Key(...)`). Assignments on every path: a statement of a
+ * block around the use before it, both branches of an `if` (or one that leaves), a `try` and its `catch`.
+ */
+function assignedMayBeUnset(d: ts.VariableDeclaration, use: ts.Identifier, depth: number): string | undefined {
+  const name = use.text;
+  const sf = d.getSourceFile();
+  const values: ts.Expression[] = d.initializer ? [d.initializer] : [];
+  const visit = (n: ts.Node): void => {
+    if (
+      ts.isBinaryExpression(n) &&
+      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isIdentifier(unwrap(n.left)) &&
+      (unwrap(n.left) as ts.Identifier).text === name
+    )
+      values.push(n.right);
+    ts.forEachChild(n, visit);
+  };
+  // The assignments of this variable: in the block (or file) that declares it.
+  visit(d.parent.parent.parent ?? sf);
+  for (const v of values) {
+    const line = sf.getLineAndCharacterOfPosition(v.getStart(sf)).line + 1;
+    if (isUnset(v)) return `${name} is set to ${unwrap(v).getText()} at line ${line}`;
+    const why = mayBeUndefined(v, depth + 1, name);
+    if (why) return why;
+  }
+  if (d.initializer || (d.type && !holdsUndefined(d.type)) || assignedBefore(use, name, d.parent.parent.parent)) return undefined;
+  const line = sf.getLineAndCharacterOfPosition(d.getStart(sf)).line + 1;
+  return `${name} is declared without a value (line ${line}) and not assigned on every path before it is read`;
+}
+
+/**
+ * Does an assignment of `name` run on every path before `use`: a statement before it in a block around it, up to the
+ * block that declares the name, that assigns it? (A callback that reads it runs after the statements before it.)
+ */
+function assignedBefore(use: ts.Node, name: string, declaring: ts.Node): boolean {
+  for (let cur: ts.Node = use; cur.parent; cur = cur.parent) {
+    const p = cur.parent;
+    if (!ts.isBlock(p) && !ts.isSourceFile(p)) continue;
+    for (const st of p.statements) {
+      if (st === cur) break;
+      if (assignsOnEveryPath(st, name)) return true;
+    }
+    if (p === declaring) return false;
+  }
+  return false;
+}
+
+function assignsOnEveryPath(st: ts.Statement, name: string): boolean {
+  if (ts.isExpressionStatement(st)) {
+    const e = unwrap(st.expression);
+    return (
+      ts.isBinaryExpression(e) &&
+      e.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isIdentifier(unwrap(e.left)) &&
+      (unwrap(e.left) as ts.Identifier).text === name
+    );
+  }
+  if (ts.isBlock(st)) return st.statements.some((x) => assignsOnEveryPath(x, name));
+  const either = (x: ts.Statement) => assignsOnEveryPath(x, name) || leaves(x);
+  if (ts.isIfStatement(st)) return !!st.elseStatement && either(st.thenStatement) && either(st.elseStatement);
+  if (st.kind === ts.SyntaxKind.TryStatement) {
+    const t = st as ts.TryStatement;
+    if (t.finallyBlock && assignsOnEveryPath(t.finallyBlock, name)) return true;
+    return assignsOnEveryPath(t.tryBlock, name) && (!t.catchClause || either(t.catchClause.block));
+  }
+  return false;
+}
+
+/** A statement that leaves: `throw`, `return`, or a block one of whose statements does. */
+function leaves(st: ts.Statement): boolean {
+  if (st.kind === ts.SyntaxKind.ThrowStatement || ts.isReturnStatement(st)) return true;
+  return ts.isBlock(st) && st.statements.some(leaves);
+}
 
 /** A declaration the file assigns again (a `let` without an initializer, then `x = ...`). */
 function isAssigned(d: ts.VariableDeclaration): boolean {

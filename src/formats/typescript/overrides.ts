@@ -4,7 +4,9 @@
  * `addOverride('Properties.SSESpecification...')`, `addPropertyDeletionOverride`), CDK for
  * Terraform's `t.addOverride('server_side_encryption', {...})`; and the L1 property set after the
  * props, `(t.node.defaultChild as CfnTable).sseSpecification = {...}` (Amplify's model tables),
- * CDKTF's `t.putServerSideEncryption({...})` / `resetServerSideEncryption()`; Pulumi's transforms (a stack
+ * CDKTF's `t.putServerSideEncryption({...})` / `resetServerSideEncryption()`; the same with the path or method held in a
+ * const (`const p = 'SSESpecification'; cfn.addPropertyDeletionOverride(p)`), the property written as a string
+ * (`cfn['sseSpecification'] = undefined`) or set by `Object.assign(cfn, { sseSpecification: ... })` (adversarial pass s61 F3); Pulumi's transforms (a stack
  * transform of the file, a table's `transforms` option) whose code names `serverSideEncryption`, or sets
  * `ignoreChanges` or `replaceOnChanges` (which may name it, or `'*'`: ignoredChanges.ts). The override wins at synth: the
  * props say nothing about the deployed encryption, and a key added to them would be unused (billed,
@@ -37,9 +39,16 @@ export function receiverText(sf: ts.SourceFile, receiver: ts.Expression, consts:
 
 export const mentions = (text: string, name: string) => new RegExp(`(^|[^\\w$.])${name.replace(/[$.]/g, '\\$&')}(?![\\w$])`).test(text);
 
-/** Does the file write an escape hatch, or pass an encryption path to a function (a project's helper)? */
+/**
+ * Does the file write an escape hatch, or pass an encryption path to a function (a project's helper)? An
+ * `Object.assign(...)` may set the L1 property, and `['sseSpecification']` is the property written as a string.
+ */
 const MAY_OVERRIDE =
-  /Override\s*\(|\.sseSpecification\s*=|ServerSideEncryption\s*\(|['"`](?:Properties\.)?SSESpecification\b|['"`]server_side_encryption\b|['"`]serverSideEncryption\b/;
+  /Override\s*\(|\.sseSpecification\s*=|ServerSideEncryption\s*\(|['"`](?:Properties\.)?SSESpecification\b|['"`]server_side_encryption\b|['"`]serverSideEncryption\b|['"`]sseSpecification\b|Object\.assign\s*\(/;
+
+/** The L1 property of a CDK table's encryption (CfnTable's `sseSpecification`). */
+const L1_PROPERTY = 'sseSpecification';
+const L1_WRITE = /\bsseSpecification\b/;
 
 /**
  * A project's helper given a table and an encryption path (`overrideProperty(this.registry,
@@ -166,36 +175,80 @@ function tableScope(sf: ts.SourceFile, n: ts.Node): boolean {
   return !!cur && !ts.isSourceFile(cur) && /instanceof\s+[\w$.]*\b(?:CfnTable|DynamodbTable)\b/.test(cur.getText(sf));
 }
 
+/**
+ * A string an expression is: a literal, or a name the file binds to one (`const path = 'SSESpecification'`, through
+ * `consts`, the file's variables by name; adversarial pass s61 F3 found the path held in a const missed).
+ */
+function stringOf(e: ts.Expression | undefined, consts: Map<string, ts.Expression>): string | undefined {
+  const u = e && unwrap(e);
+  if (!u) return undefined;
+  const init = ts.isIdentifier(u) ? consts.get(u.text) : undefined;
+  return stringValue(init ? unwrap(init) : u);
+}
+
+/**
+ * A member a call or write reaches: `x.name` or `x['name']` (`x[name]` of a const holding it): the receiver and the
+ * name; undefined for anything else.
+ */
+function memberReached(e: ts.Expression, consts: Map<string, ts.Expression>): { receiver: ts.Expression; name: string } | undefined {
+  if (ts.isPropertyAccessExpression(e)) return { receiver: e.expression, name: e.name.text };
+  if (e.kind !== ts.SyntaxKind.ElementAccessExpression) return undefined;
+  const access = e as ts.ElementAccessExpression;
+  const name = stringOf(access.argumentExpression, consts);
+  return name === undefined ? undefined : { receiver: access.expression, name };
+}
+
+/**
+ * An escape hatch found: the node, what it is said to be, the expression whose table it sets, and whether it is an
+ * override method (which any table may receive) or an L1 property or CDKTF setter (another resource's as often).
+ */
+interface Hatch {
+  at: ts.Node;
+  how: string;
+  receiver: ts.Expression;
+  method: boolean;
+}
+
 export function escapeHatches(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]): void {
   pulumiTransforms(sf, lines, tables);
   if (!MAY_OVERRIDE.test(sf.text)) return;
   const constructs = tables.filter((t) => t.kind !== 'CfnResource');
   if (constructs.length === 0) return;
   const consts = new Map<string, ts.Expression>();
-  const calls: (ts.CallExpression | ts.BinaryExpression)[] = [];
+  // Calls and writes, read once the file's names are known (a path or method name held in a const).
+  const candidates: (ts.CallExpression | ts.BinaryExpression)[] = [];
   const helpers: ts.CallExpression[] = [];
   const visit = (n: ts.Node): void => {
     if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) consts.set(n.name.text, n.initializer);
-    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && METHODS.has(n.expression.name.text)) {
-      const path = stringValue(n.arguments[0]);
-      if (path !== undefined && PATHS.test(path)) calls.push(n);
-    } else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && SETTERS.has(n.expression.name.text)) {
-      calls.push(n);
-    } else if (
-      ts.isBinaryExpression(n) &&
-      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-      ts.isPropertyAccessExpression(n.left) &&
-      n.left.name.text === 'sseSpecification'
-    ) {
-      calls.push(n);
-    } else if (ts.isCallExpression(n) && n.arguments.some((a) => PATHS.test(stringValue(a) ?? ''))) helpers.push(n);
+    if (ts.isCallExpression(n) || (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken)) candidates.push(n);
     ts.forEachChild(n, visit);
   };
   visit(sf);
+  const hatches: Hatch[] = [];
+  for (const n of candidates) {
+    if (ts.isBinaryExpression(n)) {
+      // `cfn.sseSpecification = ...`, `cfn['sseSpecification'] = ...`.
+      const member = memberReached(unwrap(n.left), consts);
+      if (member?.name === L1_PROPERTY)
+        hatches.push({ at: n, how: `the assignment .${L1_PROPERTY} = ...`, receiver: member.receiver, method: false });
+      continue;
+    }
+    const member = memberReached(unwrap(n.expression), consts);
+    if (member && METHODS.has(member.name)) {
+      const path = stringOf(n.arguments[0], consts);
+      if (path !== undefined && PATHS.test(path))
+        hatches.push({ at: n, how: `${member.name}('${path}', ...)`, receiver: member.receiver, method: true });
+    } else if (member && SETTERS.has(member.name)) {
+      hatches.push({ at: n, how: `${member.name}(...)`, receiver: member.receiver, method: false });
+    } else if (n.expression.getText(sf).replace(/\s+/g, '') === 'Object.assign' && n.arguments.length > 1) {
+      // `Object.assign(t.node.defaultChild as CfnTable, { sseSpecification: ... })`: the L1 property set as an assignment sets it.
+      if (n.arguments.slice(1).some((a) => L1_WRITE.test(a.getText(sf))))
+        hatches.push({ at: n, how: `Object.assign(..., { ${L1_PROPERTY}: ... })`, receiver: n.arguments[0], method: false });
+    } else if (n.arguments.some((a) => PATHS.test(stringValue(a) ?? ''))) helpers.push(n);
+  }
   helperOverrides(sf, lines, constructs, helpers);
-  for (const call of calls) {
-    const callee = (ts.isCallExpression(call) ? call.expression : call.left) as ts.PropertyAccessExpression;
-    const text = receiverText(sf, callee.expression, consts);
+  for (const hatch of hatches) {
+    const text = receiverText(sf, hatch.receiver, consts);
     const named = constructs.filter((t) => {
       const name = boundName(t);
       return name !== undefined && mentions(text, name);
@@ -203,18 +256,12 @@ export function escapeHatches(sf: ts.SourceFile, lines: LineIndex, tables: TsTab
     // An override whose table the file does not show (a helper's parameter, a loop): every table of the file may be it.
     // An L1 property or a CDKTF setter is another resource's as often (a DAX cluster's sseSpecification): only one
     // reached through a default child may be a table's.
-    const method = ts.isCallExpression(call) && METHODS.has(callee.name.text);
-    if (named.length === 0 && !method && !/defaultChild/.test(text) && !tableScope(sf, call)) continue;
+    if (named.length === 0 && !hatch.method && !/defaultChild/.test(text) && !tableScope(sf, hatch.at)) continue;
     const targets = named.length > 0 ? named : constructs;
-    const { line } = lines.position(call.getStart(sf));
-    const how = !ts.isCallExpression(call)
-      ? `the assignment .${callee.name.text} = ...`
-      : SETTERS.has(callee.name.text)
-        ? `${callee.name.text}(...)`
-        : `${callee.name.text}('${stringValue(call.arguments[0])}', ...)`;
+    const { line } = lines.position(hatch.at.getStart(sf));
     for (const t of targets) {
       const facts = unreadable(
-        `its encryption is set by an escape hatch, ${how} at line ${line}, which kmsfix does not read` +
+        `its encryption is set by an escape hatch, ${hatch.how} at line ${line}, which kmsfix does not read` +
           (named.length > 0 ? '' : ' (the override names no table of the file: it may be this one)'),
       );
       t.encryption = { ...facts, obstacles: t.encryption.obstacles };

@@ -166,6 +166,58 @@ it.each([
     'customer-managed',
     '',
   ],
+  // Adversarial pass s61 F2: a `let` a condition alone assigns, or assigned undefined, was customer-managed.
+  [
+    'CDK Table: a let assigned under an if alone',
+    CDK(`    let key: kms.IKey | undefined;\n    if (prod) key = ${KEY};`, '      encryptionKey: key,'),
+    'unknown',
+    'key is declared without a value (line 7) and not assigned on every path before it is read',
+  ],
+  [
+    'CDK Table: an untyped let assigned in a try alone',
+    CDK(`    let key;\n    try { key = ${KEY}; } catch (e) { console.log(e); }`, '      encryptionKey: key,'),
+    'unknown',
+    'key is declared without a value (line 7)',
+  ],
+  [
+    'CDK Table: a let set to undefined under a condition',
+    CDK(`    let key: kms.IKey | undefined = ${KEY};\n    if (!prod) key = undefined;`, '      encryptionKey: key,'),
+    'unknown',
+    'key is set to undefined at line 8',
+  ],
+  [
+    'CDK Table: a let assigned in both branches',
+    CDK(
+      `    let key: kms.IKey | undefined;\n    if (prod) key = ${KEY};\n    else { key = new kms.Key(this, 'D'); }`,
+      '      encryptionKey: key,',
+    ),
+    'customer-managed',
+    '',
+  ],
+  [
+    'CDK Table: a let assigned, or the code leaves',
+    CDK(
+      `    let key: kms.IKey | undefined;\n    if (prod) key = ${KEY};\n    else throw new Error('prod only');`,
+      '      encryptionKey: key,',
+    ),
+    'customer-managed',
+    '',
+  ],
+  [
+    'CDK Table: a let assigned before the table',
+    CDK(`    let key: kms.IKey | undefined;\n    key = ${KEY};`, '      encryptionKey: key,'),
+    'customer-managed',
+    '',
+  ],
+  [
+    'CDK Table: a let typed without undefined (TypeScript proves it assigned)',
+    CDK(
+      `    let key: kms.IKey;\n    switch (stage) { case 'prod': key = ${KEY}; break; default: key = new kms.Key(this, 'D'); }`,
+      '      encryptionKey: key,',
+    ),
+    'customer-managed',
+    '',
+  ],
   // CfnTable: `?.` on a key that may be undefined; a branch that is the managed alias.
   [
     'CfnTable: key?.keyArn',
@@ -191,5 +243,87 @@ it.each([
 ])('%s', async (_, path, text, message) => {
   const t = (await processMemory([{ path, text }], 'scan')).outcomes[0].tables[0];
   expect(t.status).toBe('unknown');
+  expect(t.message).toContain(message);
+});
+
+// Adversarial pass s61 F2: a table created in a loop over entries one of which leaves the key out (CDK's Table then has
+// the AWS owned key) was customer-managed; so was a Pulumi key whose `apply` callback may give undefined.
+const LOOP = (entries: string, loop: string, key: string, close = '}') =>
+  `import { Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+export class S extends Stack {
+  constructor(scope: any, id: string) {
+    super(scope, id);
+    const shared = new kms.Key(this, 'K', { enableKeyRotation: true });
+    const defs = [${entries}];
+    ${loop} {
+      new dynamodb.Table(this, name, {
+        partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+        encryptionKey: ${key},
+      });
+    ${close}
+  }
+}
+`;
+
+it.each([
+  [
+    'for...of, an entry without the member',
+    LOOP("{ name: 'Users', key: shared }, { name: 'Audit' }", 'for (const d of defs) { const name = d.name;', 'd.key', '}}'),
+    'unknown',
+    "d.key is undefined for the entry { name: 'Audit' } of defs",
+  ],
+  [
+    'forEach, destructured, an entry with the member undefined',
+    LOOP("{ name: 'Users', key: shared }, { name: 'Audit', key: undefined }", 'defs.forEach(({ name, key }) =>', 'key', '});'),
+    'unknown',
+    "key is undefined for the entry { name: 'Audit', key: undefined }",
+  ],
+  [
+    'for...of a tuple, an entry without the key',
+    LOOP("['Users', shared], ['Audit']", 'for (const [name, k] of defs)', 'k'),
+    'unknown',
+    "k is undefined for the entry ['Audit'] of defs",
+  ],
+  [
+    'for...of, every entry with a key',
+    LOOP("{ name: 'Users', key: shared }, { name: 'Audit', key: shared }", 'for (const d of defs) { const name = d.name;', 'd.key', '}}'),
+    'customer-managed',
+    '',
+  ],
+  [
+    'for...of, a default for the member',
+    LOOP("{ name: 'Users', key: shared }, { name: 'Audit' }", 'for (const { name, key = shared } of defs)', 'key'),
+    'customer-managed',
+    '',
+  ],
+  [
+    'a let assigned before the callback that reads it',
+    LOOP("'Users', 'Audit'", 'let key: kms.IKey | undefined;\n    key = shared;\n    defs.forEach((name) =>', 'key', '});'),
+    'customer-managed',
+    '',
+  ],
+])('CDK loop: %s', async (_, text, status, message) => {
+  const tables = (await processMemory([{ path: 'lib/stack.ts', text }], 'scan')).outcomes[0].tables;
+  expect(tables.map((t) => t.status)).toEqual([status]);
+  expect(tables[0].message).toContain(message);
+});
+
+it.each([
+  [
+    '(a) => (isProd ? a : undefined)',
+    'unknown',
+    "key.arn.apply's callback may return undefined (isProd ? a : undefined is undefined where isProd is false)",
+  ],
+  ['(a) => { if (!isProd) return; return a; }', 'unknown', "key.arn.apply's callback returns nothing"],
+  ['(a) => a', 'customer-managed', ''],
+])('Pulumi kmsKeyArn: key.arn.apply(%s)', async (fn, status, message) => {
+  const text = PULUMI.replace(
+    "const key = isProd ? new aws.kms.Key('k', { enableKeyRotation: true }) : undefined;",
+    "const key = new aws.kms.Key('k', { enableKeyRotation: true });",
+  ).replace('kmsKeyArn: key?.arn', `kmsKeyArn: key.arn.apply(${fn})`);
+  const t = (await processMemory([{ path: 'index.ts', text }], 'scan')).outcomes[0].tables[0];
+  expect(t.status).toBe(status);
   expect(t.message).toContain(message);
 });

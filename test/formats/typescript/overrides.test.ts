@@ -209,4 +209,60 @@ export class S extends Stack {
       'unknown',
     ]);
   });
+
+  // Adversarial pass s61 F3: each of these removed a table's customer-managed key after its props and was reported
+  // customer-managed, where the same escape hatch written with a literal path or `.sseSpecification =` was unknown.
+  it.each([
+    [
+      "const path = 'SSESpecification';\n    (t.node.defaultChild as CfnTable).addPropertyDeletionOverride(path);",
+      "addPropertyDeletionOverride('SSESpecification', ...) at line 12",
+    ],
+    [
+      'Object.assign(t.node.defaultChild as CfnTable, { sseSpecification: { sseEnabled: false } });',
+      'Object.assign(..., { sseSpecification: ... }) at line 11',
+    ],
+    ["(t.node.defaultChild as CfnTable)['sseSpecification'] = undefined;", 'the assignment .sseSpecification = ... at line 11'],
+    [
+      "const o = 'addPropertyDeletionOverride' as const;\n    (t.node.defaultChild as CfnTable)[o]('SSESpecification');",
+      "addPropertyDeletionOverride('SSESpecification', ...) at line 12",
+    ],
+  ])('CDK: %s (a path or method held in a const, Object.assign, an element-access write): unknown', async (hatch, said) => {
+    const text = `import { Stack } from 'aws-cdk-lib';
+import { AttributeType, CfnTable, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+export class S extends Stack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const key = new Key(this, 'K', { enableKeyRotation: true });
+    const t = new Table(this, 'T', { partitionKey: { name: 'id', type: AttributeType.STRING }, encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: key });
+    ${hatch}
+  }
+}
+`;
+    const r = await processMemory([{ path: 'stack.ts', text }], 'scan', {});
+    expect(r.outcomes[0].tables.map((t) => [t.address, t.status])).toEqual([['T', 'unknown']]);
+    expect(r.outcomes[0].tables[0].reason).toContain(said);
+    // The ordinary form keeps its status: other properties set the same ways leave the table customer-managed.
+    const other = text.replace(hatch, hatch.replaceAll('SSESpecification', 'TableClass').replaceAll('sseSpecification', 'tableClass'));
+    const plain = await processMemory([{ path: 'stack.ts', text: other }], 'scan', {});
+    expect(plain.outcomes[0].tables.map((t) => t.status)).toEqual(['customer-managed']);
+  });
+
+  it("CDKTF: addOverride of a path held in a const (s61 F3): unknown; another resource's Object.assign: not a table's", async () => {
+    const held = CDKTF.replace(
+      "users.addOverride('server_side_encryption',",
+      "const p = 'server_side_encryption';\n    users.addOverride(p,",
+    );
+    const r = await processMemory([{ path: 'main.ts', text: held }], 'scan', {});
+    expect(r.outcomes[0].tables.map((t) => [t.address, t.status])).toEqual([['users', 'unknown']]);
+    expect(r.outcomes[0].tables[0].reason).toContain("addOverride('server_side_encryption', ...) at line 10");
+    const assigned = CDKTF.replace(
+      "users.addOverride('server_side_encryption', { enabled: true, kms_key_arn: keyArn });",
+      'Object.assign(this, { sseSpecification: { enabled: true } });',
+    );
+    const other = await processMemory([{ path: 'main.ts', text: assigned }], 'scan', {});
+    expect(other.outcomes[0].tables[0].status).not.toBe('unknown');
+  });
 });
