@@ -9,6 +9,8 @@
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { boundaryOf, cdkJsonOf, hasCdkApp } from '../../core/cdkJson.js';
+import { isTestPath } from '../../core/testCode.js';
+import { toPosix } from '../../core/text.js';
 import { contextFileBeside, contextObjectOf } from './cdkContext.js';
 import type { TsDetection } from './detect.js';
 import { type Binding, bindings, readImports, readRequires, resolveSymbol, symbolId } from './imports.js';
@@ -242,11 +244,15 @@ async function entryVerdict(app: App, file: SourceFile, own: Src, cls: ts.ClassD
  * Construct holding a TableV2, created by `AppStack` of lib/app-stack.ts, which bin/app.ts creates without an
  * env while another stack of the app has one): the first `new` of it whose stack has no Region, read in the
  * importing file as a table's scope is (stackRegionOf), or, for a stack class that file exports, where the entry
- * creates it (entryVerdict). One level of importers (importersWith); a stack not found: undefined, as before.
+ * creates it (entryVerdict). One level of importers (importersWith), not test code (a unit test's `new Stack()`
+ * is not deployed); a stack not found: undefined, as before.
  */
 async function constructStacks(app: App, file: SourceFile, cls: ts.ClassDeclaration): Promise<Verdict | undefined> {
   const name = cls.name!.text;
+  const cdkJson = await app.context.projectFile(file, 'cdk.json', hasCdkApp);
   for (const importer of await importersWith(file, app.context, name)) {
+    // A unit test's stack (`new Stack()`) is not one the app deploys: read as the entry alone is read for a stack class.
+    if (cdkJson && isTestPath(toPosix(path.relative(path.dirname(cdkJson.absPath), importer.file.absPath)))) continue;
     const program = programOf(importer.file);
     const target = program && symbolIn(importer.file, program, file, cls);
     if (!program || !target) continue;

@@ -157,6 +157,25 @@ new AppStack(app, 'AppStack');
     }
   });
 
+  it("a unit test's env-less `new Stack()` creating the Construct is not the app's stack: fixed when the app's stacks have env.region", async () => {
+    const unit = `import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ResourceTable } from '../lib/resource-table';
+
+test('table', () => {
+  const stack = new Stack();
+  new ResourceTable(stack, 'ResourceTable');
+  Template.fromStack(stack).resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+});
+`;
+    for (const at of ['test/resource-table.test.ts', 'lib/resource-table.spec.ts'])
+      expect(
+        (await scan(project({ 'bin/app.ts': WITH_ENV, [at]: unit.replace('../lib/', at.startsWith('lib/') ? './' : '../lib/') })))
+          .ResourceTable.fixable,
+        at,
+      ).toBe(true);
+  });
+
   it('a Construct of a library (no cdk.json, no stack creating it): fixable, as a TableV2 in a library stack is', async () => {
     const files = [
       { path: 'package.json', text: JSON.stringify({ name: '@acme/constructs', peerDependencies: { 'aws-cdk-lib': '^2.150.0' } }) },
