@@ -9,11 +9,13 @@
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { boundaryOf, cdkJsonOf, hasCdkApp } from '../../core/cdkJson.js';
+import { isTestPath } from '../../core/testCode.js';
+import { toPosix } from '../../core/text.js';
 import { contextFileBeside, contextObjectOf } from './cdkContext.js';
 import type { TsDetection } from './detect.js';
 import { type Binding, bindings, readImports, readRequires, resolveSymbol, symbolId } from './imports.js';
 import { calledNames, isJavaScript, newExpressions, parseTypeScript, ts } from './parse.js';
-import { noRegion, type Src, stackRegionAt } from './stackRegion.js';
+import { noRegion, type Src, stackCreators, stackRegionAt, stackRegionOf } from './stackRegion.js';
 import { appGivesNoEnv, EXTENSION, type Program, resolve } from './appEnv.js';
 
 /** The one program file an `app` command runs (`npx ts-node --prefer-ts-exts bin/app.ts`, `node bin/app.js`); undefined when it names none or several. */
@@ -189,10 +191,14 @@ function symbolIn(entry: SourceFile, program: Program, file: SourceFile, cls: ts
   return i && symbolId(i.module, isDefault ? [] : [cls.name!.text]);
 }
 
+/** Where a TableV2's stack is created without a Region (the obstacle's `at`), and how (`by`). */
+type Verdict = { at: string; by?: 'stage' | 'amplify' | 'pulumi-cdk' | 'nested' | 'app' };
+
 /**
  * Each TableV2 of the file whose stack class the CDK app's entry creates without a Region gets the
- * `region-agnostic-stack` obstacle, as one whose stack the file itself shows Region-agnostic; so does
- * each other TableV2 whose stack's Region is not known when the app gives no stack an env (appEnv.ts).
+ * `region-agnostic-stack` obstacle, as one whose stack the file itself shows Region-agnostic; so does one
+ * in a Construct class a stack of another file creates (constructStacks) when that stack has no Region;
+ * and each other TableV2 whose stack's Region is not known when the app gives no stack an env (appEnv.ts).
  */
 export async function entryStackRegions(file: SourceFile, d: TsDetection, context: DiskContext | undefined): Promise<void> {
   const pending = d.tables.filter((t) => t.regionOpen);
@@ -201,27 +207,71 @@ export async function entryStackRegions(file: SourceFile, d: TsDetection, contex
   const program = entry && programOf(entry);
   if (!entry || !program) return;
   const own: Src = { sf: d.sf, sym: (e) => resolveSymbol(e, d.binds) };
-  const verdicts = new Map<ts.ClassDeclaration, { at: string; stage: boolean } | undefined>();
+  const app = { entry, program, context };
+  const verdicts = new Map<ts.ClassDeclaration, Verdict | undefined>();
   for (const t of pending) {
-    if (t.stackClass && !verdicts.has(t.stackClass)) {
-      const target = symbolIn(entry, program, file, t.stackClass);
-      const at = target ? stackRegionAt(own, t.stackClass, program, target) : undefined;
-      const line = at?.site && program.sf.getLineAndCharacterOfPosition(at.site.getStart(program.sf)).line + 1;
-      verdicts.set(
-        t.stackClass,
-        at && noRegion(at.region)
-          ? { at: `${t.stackClass.name!.text}, created in ${entry.path} line ${line}`, stage: at.region === 'stage' }
-          : target
-            ? undefined
-            : await throughCreator(entry, program, file, t.stackClass, context),
-      );
+    let where: Verdict | undefined;
+    for (const cls of t.stackClasses ?? []) {
+      if (!verdicts.has(cls)) verdicts.set(cls, await entryVerdict(app, file, own, cls));
+      where ??= verdicts.get(cls);
     }
-    const where = t.stackClass && verdicts.get(t.stackClass);
-    if (where)
-      t.encryption.obstacles.push({ kind: 'region-agnostic-stack', at: where.at, ...(where.stage ? { by: 'stage' as const } : {}) });
-    else if (await appGivesNoEnv(entry, file, context, programOf))
-      t.encryption.obstacles.push({ kind: 'region-agnostic-stack', by: 'app', at: entry.path });
+    // A whole app without env says so (appEnv.ts) before the stacks of a Construct class are looked for.
+    if (!where && (await appGivesNoEnv(entry, file, context, programOf))) where = { at: entry.path, by: 'app' };
+    for (const cls of where ? [] : (t.constructClasses ?? [])) {
+      if (!verdicts.has(cls)) verdicts.set(cls, await constructStacks(app, file, cls));
+      where ??= verdicts.get(cls);
+    }
+    if (where) t.encryption.obstacles.push({ kind: 'region-agnostic-stack', at: where.at, ...(where.by ? { by: where.by } : {}) });
   }
+}
+
+/** The CDK app's entry file, its program, and the files around it. */
+type App = { entry: SourceFile; program: Program; context: DiskContext };
+
+/** How the entry creates stack class `cls` of `file` (or a stack class it imports that creates `cls`): a Verdict when without a Region. */
+async function entryVerdict(app: App, file: SourceFile, own: Src, cls: ts.ClassDeclaration): Promise<Verdict | undefined> {
+  const { entry, program } = app;
+  const target = symbolIn(entry, program, file, cls);
+  if (!target) return throughCreator(entry, program, file, cls, app.context);
+  const at = stackRegionAt(own, cls, program, target);
+  if (!noRegion(at.region)) return undefined;
+  const line = at.site && program.sf.getLineAndCharacterOfPosition(at.site.getStart(program.sf)).line + 1;
+  return { at: `${cls.name!.text}, created in ${entry.path} line ${line}`, ...(at.region === 'stage' ? { by: 'stage' as const } : {}) };
+}
+
+/**
+ * A Construct class of `file` that the files importing it create (real-world round 44: `ResourceTable`, a
+ * Construct holding a TableV2, created by `AppStack` of lib/app-stack.ts, which bin/app.ts creates without an
+ * env while another stack of the app has one): the first `new` of it whose stack has no Region, read in the
+ * importing file as a table's scope is (stackRegionOf), or, for a stack class that file exports, where the entry
+ * creates it (entryVerdict). One level of importers (importersWith), not test code (a unit test's `new Stack()`
+ * is not deployed); a stack not found: undefined, as before.
+ */
+async function constructStacks(app: App, file: SourceFile, cls: ts.ClassDeclaration): Promise<Verdict | undefined> {
+  const name = cls.name!.text;
+  const cdkJson = await app.context.projectFile(file, 'cdk.json', hasCdkApp);
+  for (const importer of await importersWith(file, app.context, name)) {
+    // A unit test's stack (`new Stack()`) is not one the app deploys: read as the entry alone is read for a stack class.
+    if (cdkJson && isTestPath(toPosix(path.relative(path.dirname(cdkJson.absPath), importer.file.absPath)))) continue;
+    const program = programOf(importer.file);
+    const target = program && symbolIn(importer.file, program, file, cls);
+    if (!program || !target) continue;
+    for (const site of newExpressions(program.sf).filter((n) => program.sym(n.expression) === target)) {
+      const line = program.sf.getLineAndCharacterOfPosition(site.getStart(program.sf)).line + 1;
+      const region = stackRegionOf(program.sf, program.sym, site);
+      if (noRegion(region))
+        return {
+          at: `the stack of ${name} (${importer.file.path} line ${line})`,
+          ...(region === 'agnostic' ? {} : { by: region as Verdict['by'] }),
+        };
+      if (region !== 'unknown') continue;
+      for (const stack of stackCreators(program.sf, program.sym, site).stacks) {
+        const v = await entryVerdict(app, importer.file, program, stack);
+        if (v) return { ...v, at: `${name} (${importer.file.path} line ${line}) in ${v.at}` };
+      }
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -236,7 +286,7 @@ async function throughCreator(
   file: SourceFile,
   cls: ts.ClassDeclaration,
   context: DiskContext,
-): Promise<{ at: string; stage: boolean } | undefined> {
+): Promise<Verdict | undefined> {
   for (const imp of program.imports) {
     if (!imp.module.startsWith('./') && !imp.module.startsWith('../')) continue;
     const files = await context.folder(entry, path.posix.dirname(imp.module));
@@ -254,7 +304,7 @@ async function throughCreator(
       const line = at.site && program.sf.getLineAndCharacterOfPosition(at.site.getStart(program.sf)).line + 1;
       return {
         at: `${cls.name!.text}, created by ${outer.name.text} (${f.path}) with its own props, which ${entry.path} line ${line} creates`,
-        stage: at.region === 'stage',
+        ...(at.region === 'stage' ? { by: 'stage' as const } : {}),
       };
     }
   }

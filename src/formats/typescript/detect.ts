@@ -45,7 +45,7 @@ import { factorySites, type FactorySite } from './factories.js';
 import { solutionsConstructSites } from './solutionsConstructs.js';
 import { pulumiCloudSites } from './pulumiCloud.js';
 import { functionOf } from './scopes.js';
-import { noRegion, stackClassCreatedElsewhere, stackRegionOf } from './stackRegion.js';
+import { noRegion, stackCreators, stackRegionOf } from './stackRegion.js';
 import { escapeHatches } from './overrides.js';
 import { ignoredChanges, lifecycleOverrides, replacedOnChanges } from './ignoredChanges.js';
 import { replaceTriggeredTables } from './replaceTriggers.js';
@@ -212,12 +212,18 @@ export interface TsTable extends TableFacts {
    */
   spreadOf?: ts.Identifier;
   /**
-   * CDK TableV2: the stack class it is created in, when the file exports that class and never
-   * creates it: the app's entry decides whether the stack has a Region (src/formats/typescript/cdkApp.ts).
+   * CDK TableV2: the stack classes it is created in (directly, or through the Construct classes of the file
+   * that hold it), when the file exports them and never creates them: the app's entry decides whether the
+   * stack has a Region (src/formats/typescript/cdkApp.ts).
    */
-  stackClass?: ts.ClassDeclaration;
+  stackClasses?: ts.ClassDeclaration[];
   /**
-   * CDK TableV2 whose stack's Region the file does not show (nor, through stackClass, the app's entry):
+   * CDK TableV2 in a Construct class the file exports (its own, or one holding its own): the stacks of the
+   * files that import and create it decide (src/formats/typescript/cdkApp.ts).
+   */
+  constructClasses?: ts.ClassDeclaration[];
+  /**
+   * CDK TableV2 whose stack's Region the file does not show (nor, through stackClasses, the app's entry):
    * Region-agnostic when the app gives no stack an env (src/formats/typescript/appEnv.ts).
    */
   regionOpen?: boolean;
@@ -984,7 +990,7 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
     const anchor = anchorOf(node);
     // Where the key would go, looked at only for a table the rule would fix.
     let spreadOf: ts.Identifier | undefined;
-    let stackClass: ts.ClassDeclaration | undefined;
+    let creators: ReturnType<typeof stackCreators> | undefined;
     let regionOpen = false;
     let regionMovable = false;
     const jsStep = program ? javaScriptStep(cls.kind) : undefined;
@@ -1099,7 +1105,7 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
       else {
         // Its stack class is created in another file: the app's entry may show it Region-agnostic (cdkApp.ts).
         if (region === 'unknown') {
-          stackClass = stackClassCreatedElsewhere(sf, c.sym, node);
+          creators = stackCreators(sf, c.sym, node);
           regionOpen = true;
         }
         if (scopeNode && !PLAIN_SCOPE.test(scopeNode.getText(sf)))
@@ -1137,7 +1143,8 @@ export function detectTypeScript(file: SourceFile, values: ProjectValues = {}): 
       statement: anchor.statement,
       keyStatement: spreadOf ? undefined : held?.statement,
       spreadOf,
-      stackClass,
+      stackClasses: creators?.stacks,
+      constructClasses: creators?.constructs,
       regionOpen,
       ...(regionMovable ? { regionMovable } : {}),
     };

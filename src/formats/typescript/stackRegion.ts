@@ -40,6 +40,31 @@ const NESTED_STACK = 'aws-cdk-lib#NestedStack';
 const APP = 'aws-cdk-lib#App';
 const STAGE = 'aws-cdk-lib#Stage';
 const PULUMI_STACK = '@pulumi/cdk#Stack';
+const CONSTRUCT = 'constructs#Construct';
+
+/** How deep Construct classes in Construct classes are followed (one that creates itself would never end). */
+const MAX_CONSTRUCTS = 8;
+let constructDepth = 0;
+
+/** The Region of a Construct class's stacks, created at `sites`; `unknown` when regional and another file may create it too (`open`). */
+function constructRegion(sf: ts.SourceFile, sym: Sym, sites: ts.NewExpression[], open: boolean, seen?: Seen): StackRegion {
+  const mine: Seen = [];
+  const region = throughConstruct(() => combine(sites.map((s) => stackRegionOf(sf, sym, s, mine))), 'unknown');
+  if (region === 'regional' && open) return 'unknown';
+  seen?.push(...mine);
+  return region;
+}
+
+/** `read` one Construct class deeper, or `past` beyond MAX_CONSTRUCTS. */
+function throughConstruct<T>(read: () => T, past: T): T {
+  if (constructDepth >= MAX_CONSTRUCTS) return past;
+  constructDepth++;
+  try {
+    return read();
+  } finally {
+    constructDepth--;
+  }
+}
 
 /** A constructor argument the file does not show (the class is not created in it). */
 type Arg = ts.Expression | undefined | 'unknown';
@@ -256,6 +281,9 @@ export function stackRegionOf(sf: ts.SourceFile, sym: Sym, table: ts.NewExpressi
     const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
     if (base && sym(base) === NESTED_STACK) return 'nested';
     const sites = sitesOf(sf, cls);
+    // A Construct class of the file: the stacks of the scopes each `new` of it in the file gives (one it exports
+    // another file may create too: no Region is then known from this file alone, only the lack of one).
+    if (base && sym(base) === CONSTRUCT) return sites.length ? constructRegion(sf, sym, sites, exported(sf, cls), seen) : 'unknown';
     // Not created in the file: what its super call alone shows (a @pulumi/cdk Stack needs no more).
     if (sites.length === 0) return regionOfClass(sf, sym, cls, () => 'unknown') === 'pulumi-cdk' ? 'pulumi-cdk' : 'unknown';
     const each = sites.map((s) => regionOfClass(sf, sym, cls, (i) => s.arguments?.[i], seen));
@@ -270,21 +298,39 @@ export function stackRegionOf(sf: ts.SourceFile, sym: Sym, table: ts.NewExpressi
 }
 
 /**
- * The stack class a table is created in (`this` of a class extending `Stack`), when the file exports
- * it and never creates it: the CDK app's entry may (src/formats/typescript/cdkApp.ts).
+ * Where the CDK app may create the stack of a table the file does not show a Region for: the stack
+ * classes the file exports and never creates (`this` of a class extending `Stack`, or of a Construct
+ * class of the file each `new` of it in the file is in), which the CDK app's entry may create; and the
+ * exported Construct classes on the way (the table's own, or one holding the construct that holds it),
+ * which a stack of another file may create (src/formats/typescript/cdkApp.ts).
  */
-export function stackClassCreatedElsewhere(
+export function stackCreators(
   sf: ts.SourceFile,
   sym: Sym,
   table: ts.NewExpression | ts.CallExpression,
-): ts.ClassDeclaration | undefined {
+): { stacks: ts.ClassDeclaration[]; constructs: ts.ClassDeclaration[] } {
+  const out = { stacks: [] as ts.ClassDeclaration[], constructs: [] as ts.ClassDeclaration[] };
   const scope = table.arguments?.[0] ? unwrap(table.arguments[0]) : undefined;
-  if (scope?.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  if (scope?.kind !== ts.SyntaxKind.ThisKeyword) return out;
   const cls = stackClassOfThis(table);
   const base = cls?.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
-  if (!cls?.name || !base || sym(base) !== STACK || sitesOf(sf, cls).length > 0) return undefined;
-  const name = cls.name.text;
-  const exported =
+  if (!cls?.name || !base) return out;
+  const sites = sitesOf(sf, cls);
+  if (sym(base) === CONSTRUCT) {
+    if (exported(sf, cls)) out.constructs.push(cls);
+    for (const site of sites) {
+      const more = throughConstruct(() => stackCreators(sf, sym, site), { stacks: [], constructs: [] });
+      for (const c of more.stacks) if (!out.stacks.includes(c)) out.stacks.push(c);
+      for (const c of more.constructs) if (!out.constructs.includes(c)) out.constructs.push(c);
+    }
+  } else if (sym(base) === STACK && sites.length === 0 && exported(sf, cls)) out.stacks.push(cls);
+  return out;
+}
+
+/** The file exports the class (`export class`, or `export { Name }`). */
+function exported(sf: ts.SourceFile, cls: ts.ClassDeclaration): boolean {
+  const name = cls.name?.text;
+  return (
     cls.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ||
     sf.statements.some(
       (st) =>
@@ -292,8 +338,8 @@ export function stackClassCreatedElsewhere(
         !st.moduleSpecifier &&
         st.exportClause?.kind === ts.SyntaxKind.NamedExports &&
         st.exportClause.elements.some((e) => (e.propertyName ?? e.name).getText(sf) === name),
-    );
-  return exported ? cls : undefined;
+    )
+  );
 }
 
 /**

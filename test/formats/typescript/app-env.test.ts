@@ -178,8 +178,13 @@ export class Grouping extends Construct {
       },
       // The table's file is not one the entry reaches; an import that names no file of the project.
       { 'lib/api-stack.ts': STACK.replace("import { DynamoDB } from './constructs/dynamodb';", "import { DynamoDB } from '@org/tables';") },
-      { 'bin/app.ts': ENTRY.replace("import 'source-map-support/register';", "import './missing';") },
     ];
     for (const over of variants) expect((await scan(project(over))).ProductsTable.fixable, JSON.stringify(over)).toBe(true);
+    // An import the app reads no file for: the app-wide rule says nothing, but the stack that creates the Construct is
+    // read where the entry creates it, as a stack holding the table itself is (construct-stack.test.ts; since session 61).
+    const missing = await scan(project({ 'bin/app.ts': ENTRY.replace("import 'source-map-support/register';", "import './missing';") }));
+    expect(missing.ProductsTable.blocker).toContain(
+      'its stack is Region-agnostic (DynamoDB (lib/api-stack.ts line 8) in ApiStack, created in bin/app.ts line 7',
+    );
   });
 });
