@@ -13,8 +13,9 @@ import { named } from './defaultChild.js';
 import type { TsDetection, TsTable } from './detect.js';
 import { constInitializer, declarationOf } from './consts.js';
 import { boundOf, isBuiltin } from './imports.js';
-import { callExpressions, classOfThis, newExpressions, thisWrites, ts, unwrap } from './parse.js';
+import { callExpressions, classOfThis, newExpressions, ts, unwrap } from './parse.js';
 import { tableOfArn } from './resourcePolicy.js';
+import { classWrites, onlyValueOf } from './singleValue.js';
 
 /**
  * The frameworks' own packages (and what is written as theirs: CDK v1, monocdk, CDK Terrain, SST), whose constructs
@@ -30,6 +31,19 @@ const FRAMEWORK =
  */
 const ANNOTATING = /^cdk-nag(?:\/|$)/;
 
+/**
+ * Packages of utilities, validation and logging (`_.pick({ orders }, ...)`, `z.object(...)`, `logger.info('t', { arn })`,
+ * `debug(...)`): their calls never read as a construct's code, whatever the file does with them.
+ */
+const UTILITY =
+  /^(?:lodash|lodash-es|lodash\.[\w.-]+|underscore|ramda|rambda|remeda|immer|immutable|fp-ts|zod|yup|joi|@hapi\/joi|ajv|superstruct|io-ts|class-validator|debug|winston|pino|bunyan|loglevel|log4js|signale|consola|chalk|@aws-lambda-powertools|uuid|nanoid|dayjs|moment|date-fns|luxon|deepmerge|deep-equal|fast-deep-equal|change-case|pluralize|yaml|js-yaml|json5|dotenv|util)(?:\/|$)/;
+
+/** Methods and functions that log what they are given (`logger.info(...)`, `log.debug(...)`): never a construct's code. */
+const LOGGING = /^(?:log|info|debug|warn|warning|error|trace|fatal|verbose|silly|notice|critical)$/;
+
+/** A package name that says it holds constructs (`@acme/etl-constructs`, `cdk-pipes`, `@aws-cdk-extensions/x`, `@acme/pulumi-etl`). */
+const CONSTRUCT_NAME = /(?:^|[/@._-])(?:cdk|cdktf|constructs?|pulumi)(?:$|[/._-])|^@aws-cdk-|^cdk-|^@cdktf-|^@pulumi-/i;
+
 /** The table's attributes a construct would put in a policy or an integration (`sourceArn: orders.tableArn`). */
 const ARN = /^(?:tableArn|tableStreamArn|arn|streamArn)$/;
 
@@ -40,6 +54,39 @@ const DEPTH = 3;
 export function isOtherPackage(module: string): boolean {
   if (module.startsWith('.') || module.startsWith('/') || isBuiltin(module)) return false;
   return !FRAMEWORK.test(module) && !ANNOTATING.test(module);
+}
+
+/**
+ * Arguments in the shape of a construct's: a scope and an id (`new X(this, 'Id', ...)`, `X.create(scope, 'Id')`: CDK,
+ * CDK for Terraform), or a name and arguments (`new X('name', args, opts?)`: a Pulumi component).
+ */
+function constructShaped(args: readonly ts.Expression[] | undefined): boolean {
+  if (!args || args.length < 2) return false;
+  const isText = (e: ts.Expression) =>
+    e.kind === ts.SyntaxKind.StringLiteral ||
+    e.kind === ts.SyntaxKind.NoSubstitutionTemplateLiteral ||
+    e.kind === ts.SyntaxKind.TemplateExpression;
+  const [first, second] = [unwrap(args[0]), unwrap(args[1])];
+  const scope = first.kind === ts.SyntaxKind.ThisKeyword || first.kind === ts.SyntaxKind.Identifier;
+  if (scope && isText(second)) return true;
+  return isText(first) && (second.kind === ts.SyntaxKind.ObjectLiteralExpression || second.kind === ts.SyntaxKind.Identifier);
+}
+
+/**
+ * The packages of the file that are construct libraries, whose calls (static members, functions, methods of their
+ * instances) are read as code that may add a policy: a package its name says is one (CONSTRUCT_NAME), or one whose code
+ * the file calls or creates with a construct's arguments (constructShaped). Never a utility or logging package (UTILITY).
+ */
+function constructPackages(d: TsDetection): Set<string> {
+  const out = new Set<string>();
+  const add = (e: ts.NewExpression | ts.CallExpression) => {
+    const module = boundOf(e.expression, d.binds)?.module;
+    if (module === undefined || !isOtherPackage(module) || UTILITY.test(module)) return;
+    if (CONSTRUCT_NAME.test(packageOf(module)) || constructShaped(e.arguments)) out.add(packageOf(module));
+  };
+  for (const n of newExpressions(d.sf)) add(n);
+  for (const c of callExpressions(d.sf)) add(c);
+  return out;
 }
 
 /** The package a module specifier names (`@scope/name`, `name`), without a path below it. */
@@ -109,43 +156,59 @@ function packageOfNew(e: ts.Expression | undefined, d: TsDetection): { module: s
 function instanceOf(receiver: ts.Expression, d: TsDetection): { module: string; cls: string } | undefined {
   const r = unwrap(receiver);
   if (ts.isNewExpression(r) || ts.isCallExpression(r)) return packageOfNew(r, d);
-  if (ts.isIdentifier(r)) return packageOfNew(constInitializer(declarationOf(r)), d);
+  // A `const`, or a `let` nothing else in the file assigns (`let api = new X(...); api.addSource(t)`).
+  if (ts.isIdentifier(r)) return packageOfNew(onlyValueOf(declarationOf(r)), d);
   if (!ts.isPropertyAccessExpression(r) || r.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
   const cls = classOfThis(r);
   if (!cls) return undefined;
   const name = r.name.text;
   for (const m of cls.members)
     if (ts.isPropertyDeclaration(m) && m.name.getText(d.sf) === name && m.initializer) return packageOfNew(m.initializer, d);
-  for (const w of thisWrites(d.sf)) {
-    if (w.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isPropertyAccessExpression(w.left)) continue;
-    if (w.left.name.text === name && classOfThis(w) === cls) return packageOfNew(w.right, d);
-  }
-  return undefined;
+  // The class's writes by name, indexed once per class (singleValue.ts classWrites): not the file's for every call.
+  const write = classWrites(cls)
+    .get(name)
+    ?.find((w) => w.op === ts.SyntaxKind.EqualsToken && classOfThis(w.left) === cls);
+  return write && packageOfNew(write.right, d);
 }
 
 /**
  * The code of another package a call hands its arguments to, as the note names it: a static member of an imported class
  * (`X.fromTable (pkg)`), a function imported from it (`attachTable (pkg)`, `etl.attach (pkg)`), or a method of an
- * instance of one of its classes (`api.addDataSource (X, pkg)`).
+ * instance of one of its classes (`api.addDataSource (X, pkg)`); only of a construct library of the file (`libraries`,
+ * constructPackages), and never a logging call (`logger.info(...)`) nor one whose result only goes to one.
  */
-function calledCode(c: ts.CallExpression, d: TsDetection): string | undefined {
+function calledCode(c: ts.CallExpression, d: TsDetection, libraries: ReadonlySet<string>): string | undefined {
   const callee = c.expression;
+  const called = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+  if (LOGGING.test(called) || loggedOnly(c)) return undefined;
+  const library = (module: string) => isOtherPackage(module) && libraries.has(packageOf(module));
   const module = boundOf(callee, d.binds)?.module;
-  if (module !== undefined) return isOtherPackage(module) ? `${callee.getText(d.sf)} (${packageOf(module)})` : undefined;
+  if (module !== undefined) return library(module) ? `${callee.getText(d.sf)} (${packageOf(module)})` : undefined;
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const made = instanceOf(callee.expression, d);
+  if (!made || !library(made.module)) return undefined;
   const r = unwrap(callee.expression);
   const receiver = ts.isNewExpression(r)
-    ? `new ${made?.cls}(...)`
+    ? `new ${made.cls}(...)`
     : ts.isCallExpression(r)
-      ? `${made?.cls}(...)`
+      ? `${made.cls}(...)`
       : callee.expression.getText(d.sf);
-  return made && `${receiver}.${callee.name.text} (${made.cls}, ${packageOf(made.module)})`;
+  return `${receiver}.${callee.name.text} (${made.cls}, ${packageOf(made.module)})`;
+}
+
+/** Is the call's result only handed to a logging call (`console.log(X.describe(orders))`)? */
+function loggedOnly(c: ts.CallExpression): boolean {
+  const p = c.parent;
+  if (!p || p.kind !== ts.SyntaxKind.CallExpression || !(p as ts.CallExpression).arguments.includes(c)) return false;
+  const callee = (p as ts.CallExpression).expression;
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+  return LOGGING.test(name);
 }
 
 /**
  * Gives each CDK, CDKTF or Pulumi table of the file that code of another package is given the `package-construct`
- * caution: `new X(...)` of a class imported from it, and a call of its code (calledCode).
+ * caution: `new X(...)` of a class imported from any such package, and a call of the code of one that is a construct
+ * library (calledCode, constructPackages): not a logger's, a utility's, or a call whose result is only logged.
  */
 export function packageConstructCautions(d: TsDetection): void {
   const tables = d.tables.filter((t) => t.framework !== 'serverless');
@@ -166,8 +229,12 @@ export function packageConstructCautions(d: TsDetection): void {
     const made = n.arguments && n.arguments.length > 0 ? packageOfNew(n, d) : undefined;
     if (made && n.arguments) note(n.arguments, `${made.cls} (${packageOf(made.module)})`, false);
   }
+  let libraries: Set<string> | undefined;
   for (const c of callExpressions(d.sf)) {
-    const code = calledCode(c, d);
+    // The arguments hold a table before the callee is read (its receiver's value may be looked up in the class).
+    if (!c.arguments.some((a) => !ts.isSpreadElement(a) && tablesIn(a, tables).length > 0)) continue;
+    libraries ??= constructPackages(d);
+    const code = calledCode(c, d, libraries);
     if (code) note(c.arguments, code, true);
   }
   for (const [t, { constructs, calls }] of found) {

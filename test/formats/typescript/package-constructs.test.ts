@@ -185,6 +185,67 @@ describe('a table passed to a construct of an npm package', () => {
     expect(t.Orders).toEqual({ fixable: true, note: undefined });
   });
 
+  it('logging and utility calls, and calls of a package the file does not show as a construct library: no note', async () => {
+    const text = `import { Stack, CfnOutput } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import * as _ from 'lodash';
+import { z } from 'zod';
+import createDebug from 'debug';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { describeTable, Registry } from 'table-registry';
+import { Pipe } from 'pipe-kit';
+const debug = createDebug('app:stack');
+const logger = new Logger({ serviceName: 'infra' });
+const Names = z.object({ tableName: z.string() });
+export class S extends Stack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const orders = new dynamodb.Table(this, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    debug('created %s', orders.tableArn);
+    logger.info('table', { arn: orders.tableArn });
+    _.pick({ orders }, ['orders']);
+    Names.parse({ tableName: orders.tableName });
+    describeTable(orders);
+    const registry = new Registry();
+    registry.add(orders.tableArn);
+    console.log(Pipe.describe(orders));
+    new Pipe(this, 'P', {});
+    new CfnOutput(this, 'OrdersArn', { value: orders.tableArn });
+  }
+}
+`;
+    const r = await processMemory([{ path: 'stack.ts', text }], 'scan');
+    expect(r.outcomes[0].tables.map((t) => [t.address, t.cautions?.find((c) => c.startsWith('Package construct:'))])).toEqual([
+      ['Orders', undefined],
+    ]);
+  });
+
+  it('a let nothing reassigns holds the instance as a const does; one reassigned is not read', async () => {
+    const t = await cdk(`    const orders = new dynamodb.Table(this, 'Orders', { partitionKey });
+    let api = new etl.Api(this, 'Api');
+    api.addDataSource('d', orders);
+    const users = new dynamodb.Table(this, 'Users', { partitionKey });
+    let other = new etl.Api(this, 'Other');
+    other = new Local(this, 'L') as never;
+    other.addDataSource('u', users);`);
+    expect(t.Orders.note).toContain('passed to api.addDataSource (etl.Api, @acme/etl-constructs), code of an npm package');
+    expect(t.Users.note).toBeUndefined();
+  });
+
+  it('many this-field calls and this-field writes in one class: each call reads its own field', async () => {
+    const n = 400;
+    const writes = Array.from({ length: n }, (_, i) => `    this.g${i} = Pipe.create(this, 'G${i}');`).join('\n');
+    const calls = Array.from({ length: n }, (_, i) => `    this.g${i}.go(${i === n - 1 ? 'orders' : 'orders.tableName'}, ${i});`).join(
+      '\n',
+    );
+    const t = await cdk(`    const orders = new dynamodb.Table(this, 'Orders', { partitionKey });
+${writes}
+${calls}`);
+    expect(t.Orders.note).toContain(`passed to this.g${n - 1}.go (Pipe.create, table-tools), code of an npm package`);
+    expect(t.Orders.note).not.toContain(`this.g${n - 2}.go`);
+  });
+
   it('two constructs on one table: both named in one note', async () => {
     const t = await cdk(`    const orders = new dynamodb.Table(this, 'Orders', { partitionKey });
     new DynamoDbZeroEtlToS3Tables(this, 'Z', { table: orders });
