@@ -17,6 +17,9 @@ const watch = vi.hoisted(() => ({
   /** A path whose fsync fails with EIO (a temp file's target name: its temp file's name ends with it), or whose folder open fails. */
   failSyncOf: undefined as ((p: string) => NodeJS.ErrnoException | undefined) | undefined,
   failOpenOf: undefined as ((p: string) => NodeJS.ErrnoException | undefined) | undefined,
+  /** Temp files open now (their fds), and the most open at once. */
+  openTemps: new Set<number>(),
+  mostOpenTemps: 0,
 }));
 
 vi.mock('node:fs', async (original) => {
@@ -29,7 +32,15 @@ vi.mock('node:fs', async (original) => {
     }
     const fd = (real.openSync as (...a: unknown[]) => number)(p, ...rest);
     watch.paths.set(fd, String(p));
+    if (path.basename(String(p)).startsWith('.kmsfix-tmp-')) {
+      watch.openTemps.add(fd);
+      watch.mostOpenTemps = Math.max(watch.mostOpenTemps, watch.openTemps.size);
+    }
     return fd;
+  };
+  const closeSync = (fd: number) => {
+    watch.openTemps.delete(fd);
+    real.closeSync(fd);
   };
   const open = (p: string, flags: number, cb: (err: NodeJS.ErrnoException | null, fd: number) => void) => {
     const e = watch.failOpenOf?.(String(p));
@@ -61,11 +72,11 @@ vi.mock('node:fs', async (original) => {
     watch.events.push(`rename ${from} ${to}`);
     real.renameSync(from, to);
   };
-  const mocked = { ...real, openSync, open, fsyncSync, fsync, renameSync };
+  const mocked = { ...real, openSync, closeSync, open, fsyncSync, fsync, renameSync };
   return { ...mocked, default: mocked };
 });
 
-const { SpooledOutput, writeGroups, writeOutputAtomic, WriteError } = await import('../../src/io/write.js');
+const { SpooledOutput, TEMPS_OPEN, writeGroups, writeOutputAtomic, WriteError } = await import('../../src/io/write.js');
 const { syncPendingFolders } = await import('../../src/io/durable.js');
 const { writePending, PENDING_NAME } = await import('../../src/io/pending.js');
 
@@ -75,6 +86,8 @@ afterEach(() => {
   watch.events = [];
   watch.failSyncOf = undefined;
   watch.failOpenOf = undefined;
+  watch.openTemps.clear();
+  watch.mostOpenTemps = 0;
 });
 
 function folder(files: Record<string, string>): string {
@@ -126,6 +139,27 @@ describe('a fix in place writes durably', () => {
     expect(after.filter((e) => e === `sync ${dir}`)).toHaveLength(1);
     expect(after.filter((e) => e === `sync ${sub}`)).toHaveLength(1);
     expect(readdirSync(dir).sort()).toEqual(['kms.tf', 'main.tf', 'other.yaml', 'sub']);
+  });
+
+  it('keeps at most TEMPS_OPEN temp files open at once, each closed once its own sync ends (a low ulimit -n: no EMFILE)', async () => {
+    const names = Array.from({ length: 3 * TEMPS_OPEN + 5 }, (_, i) => `t${i}.yaml`);
+    const dir = folder(Object.fromEntries(names.map((n) => [n, `old ${n}\n`])));
+    // Single files, and groups of three (a journal each): every temp file is synced before any rename.
+    const singles = names.slice(0, 20).map((n) => ({ files: [file(dir, n, `new ${n}\n`)] }));
+    const grouped = [];
+    for (let i = 20; i < names.length; i += 3) grouped.push({ files: names.slice(i, i + 3).map((n) => file(dir, n, `new ${n}\n`)) });
+    const result = await writeGroups([...singles, ...grouped]);
+    expect([...result.values()].every((e) => e === undefined)).toBe(true);
+    expect(result.size).toBe(names.length);
+    for (const n of names) expect(readFileSync(path.join(dir, n), 'utf8')).toBe(`new ${n}\n`);
+    expect(watch.mostOpenTemps).toBeGreaterThan(1);
+    expect(watch.mostOpenTemps).toBeLessThanOrEqual(TEMPS_OPEN);
+    expect(watch.openTemps.size).toBe(0);
+    // Every temp file synced before the first rename, still.
+    expect(watch.events.map((e) => /^sync .*\.kmsfix-tmp-/.test(e) && !e.endsWith('.journal')).lastIndexOf(true)).toBeLessThan(
+      at(/^rename /),
+    );
+    expect(readdirSync(dir).sort()).toEqual([...names].sort());
   });
 
   it('leaves a file whose temp file cannot be synced (EIO) as it was, and its group with it, said as a write error', async () => {
