@@ -333,6 +333,8 @@ export function cleanStaleTemps(temps: string[], display: (abs: string) => strin
   const out: Cleanup = { removed: [], completed: [], errors: [] };
   // Only names of kmsfix's own shape: any other file is the user's, whatever its name starts with.
   const stale = temps.filter((t) => ownerOf(path.basename(t)) !== undefined && !ownerRuns(path.basename(t)));
+  /** Journals whose completed renames could not be put on disk (their folder's sync failed): left for the next run. */
+  const kept = new Set<string>();
   for (const j of stale.filter((t) => t.endsWith('.journal'))) {
     let journal: Journal | undefined;
     try {
@@ -358,15 +360,16 @@ export function cleanStaleTemps(temps: string[], display: (abs: string) => strin
             });
           }
         }
-        // The renames on disk before the journal goes (below), as a fix's own (src/io/durable.ts).
+        // The renames on disk before the journal goes (below), as a fix's own (src/io/durable.ts); kept if not.
         for (const dir of new Set([...done].map((t) => path.dirname(t)))) {
           try {
             syncFolder(dir);
           } catch (err) {
+            kept.add(j);
             for (const t of [...done].filter((x) => path.dirname(x) === dir))
               out.errors.push({
                 file: display(t),
-                message: `completed the write an interrupted kmsfix run had begun, but its folder could not be flushed to disk (${describeError(err)}): a power loss may undo it`,
+                message: `completed the write an interrupted kmsfix run had begun, but its folder could not be flushed to disk (${describeError(err)}): a power loss may undo it; its group's journal is kept for the next fix run`,
               });
           }
         }
@@ -382,6 +385,7 @@ export function cleanStaleTemps(temps: string[], display: (abs: string) => strin
     }
   }
   for (const t of stale) {
+    if (kept.has(t)) continue;
     try {
       rmSync(t, { force: true });
       out.removed.push(t);

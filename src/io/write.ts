@@ -212,8 +212,8 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
   const temps = new Map<FileWrite, string>();
   const failed = new Set<GroupWrite>();
   let journals = 0;
-  /** Journals of groups whose renames are made: removed once their folders are synced. */
-  const journalsDone: string[] = [];
+  /** Journals of groups whose renames are made: removed once their folders are synced (kept if a sync fails). */
+  const journalsDone = new Map<string, GroupWrite>();
   /** Cancel a group: its temp files removed; `culprit` gets `err`, the other files `others` (why they follow it). */
   const cancel = (g: GroupWrite, culprit: FileWrite | Watched, err: Error, others: string) => {
     failed.add(g);
@@ -393,7 +393,7 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
       // A signal heard meanwhile (the folders' syncs are awaited) removes it as this run's temp file: the renames are done.
       if (journal) {
         tempMade(journal);
-        journalsDone.push(journal);
+        journalsDone.set(journal, g);
       }
       for (const f of done) {
         const old = olds.get(f);
@@ -409,20 +409,25 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
     [...result].filter(([, err]) => err === undefined || (err instanceof WriteError && err.written)),
     ([f]) => path.dirname(f.absPath),
   );
-  for (const [dir, err] of await syncFolders(into.keys())) {
+  const unflushed = await syncFolders(into.keys());
+  /** The journals kept: a group's renames not surely on disk (a folder's sync failed), its journal stays for the next fix run. */
+  const keep = new Set([...journalsDone].filter(([, g]) => g.files.some((f) => unflushed.has(path.dirname(f.absPath)))).map(([j]) => j));
+  for (const [dir, err] of unflushed) {
     for (const [f, had] of into.get(dir)!) {
+      const group = [...journalsDone].some(([j, g]) => keep.has(j) && g.files.includes(f));
       if (had === undefined)
         result.set(
           f,
           new WriteError(
-            `written, but its folder could not be flushed to disk (${describeError(err)}): a power loss may undo the fix; run kmsfix again after checking the disk`,
+            `written, but its folder could not be flushed to disk (${describeError(err)}): a power loss may undo the fix${group ? " (its group's journal is kept for the next fix run)" : ''}; run kmsfix again after checking the disk`,
             true,
           ),
         );
     }
   }
-  for (const j of journalsDone) {
-    rmSync(j, { force: true });
+  for (const j of journalsDone.keys()) {
+    // A journal kept is no longer this run's to remove on a signal: the next fix run's (cleanStaleTemps).
+    if (!keep.has(j)) rmSync(j, { force: true });
     tempGone(j);
   }
   // Ctrl-C during the renames is heard now, before the chunk is settled (exit 130: temp.ts).

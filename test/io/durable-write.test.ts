@@ -5,7 +5,7 @@
  * other write errors are said; a folder that cannot be synced where folders cannot be (Windows:
  * EISDIR, EPERM) is skipped silently. node:fs's calls are watched (and failed on demand) here, no timing.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -78,6 +78,8 @@ vi.mock('node:fs', async (original) => {
 
 const { SpooledOutput, TEMPS_OPEN, writeGroups, writeOutputAtomic, WriteError } = await import('../../src/io/write.js');
 const { syncPendingFolders } = await import('../../src/io/durable.js');
+const { cleanStaleTemps } = await import('../../src/io/temp.js');
+const { stampOf } = await import('../../src/io/read.js');
 const { writePending, PENDING_NAME } = await import('../../src/io/pending.js');
 
 const eio = (): NodeJS.ErrnoException => Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
@@ -192,6 +194,45 @@ describe('a fix in place writes durably', () => {
     expect((err as InstanceType<typeof WriteError>).written).toBe(true);
     expect(err?.message).toMatch(/^written, but its folder could not be flushed to disk \(input\/output error \(EIO\)\)/);
     expect(readFileSync(path.join(dir, 'a.yaml'), 'utf8')).toBe('new\n');
+  });
+
+  it("keeps a group's journal when its folder cannot be synced after the renames (EIO), and says so", async () => {
+    const dir = folder({ 'main.tf': 'old main\n', 'kms.tf': 'old kms\n' });
+    // Only the sync after the renames fails (the journal's own, before them, succeeds).
+    watch.failSyncOf = (p) => (p === dir && watch.events.some((e) => e.startsWith('rename ')) ? eio() : undefined);
+    const group = { files: [file(dir, 'main.tf', 'new main\n'), file(dir, 'kms.tf', 'new kms\n')] };
+    const result = await writeGroups([group]);
+    for (const f of group.files) {
+      expect(result.get(f)?.message, f.path).toMatch(/a power loss may undo the fix \(its group's journal is kept for the next fix run\)/);
+      expect((result.get(f) as InstanceType<typeof WriteError>).written).toBe(true);
+    }
+    expect(readdirSync(dir).filter((n) => n.endsWith('.journal'))).toHaveLength(1);
+  });
+
+  it("keeps a killed run's journal when the folder of the renames it completes cannot be synced (EIO), and says so", () => {
+    const dir = folder({ 'g.yaml': 'new g', 'h.yaml': 'old h' });
+    const pending = path.join(dir, `.kmsfix-tmp-${process.pid}-1.0a1b2c3d-h.yaml`);
+    writeFileSync(pending, 'new h');
+    const journal = path.join(dir, `.kmsfix-tmp-${process.pid}-1.0a1b2c3d.0.journal`);
+    const h = path.join(dir, 'h.yaml');
+    writeFileSync(
+      journal,
+      JSON.stringify({
+        version: 1,
+        pid: process.pid,
+        renames: [
+          { temp: path.join(dir, `.kmsfix-tmp-${process.pid}-1.0a1b2c3d-g.yaml`), target: path.join(dir, 'g.yaml'), stamp: 'gone' },
+          { temp: pending, target: h, stamp: stampOf(statSync(h, { bigint: true })) },
+        ],
+      }),
+    );
+    watch.failSyncOf = (p) => (p === dir ? eio() : undefined);
+    const c = cleanStaleTemps([pending, journal], (p) => path.basename(p));
+    expect(c.completed).toEqual(['h.yaml']);
+    expect(c.errors.map((e) => e.message)).toEqual([expect.stringMatching(/its group's journal is kept for the next fix run$/)]);
+    expect(readFileSync(h, 'utf8')).toBe('new h');
+    expect(existsSync(journal)).toBe(true);
+    expect(c.removed).not.toContain(journal);
   });
 
   it('skips the folder sync silently where folders cannot be opened (Windows: EISDIR, EPERM)', async () => {
