@@ -32,7 +32,6 @@ import {
   renameSync,
   rmSync,
   statSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -479,7 +478,14 @@ function lostEdit(f: FileWrite, fd: number, st: BigIntStats): WriteError | undef
   for (let k = 1; ; k++) {
     const name = `${f.absPath}${LOST_INFIX}${process.pid}${k === 1 ? '' : `-${k}`}`;
     try {
-      writeFileSync(name, bytes, { flag: 'wx', mode: Number(st.mode) & 0o777 });
+      // Synced, as the fix beside it (its folder is, with the renames': writeGroups): the only copy of the user's edit.
+      const fd = openSync(name, 'wx', Number(st.mode) & 0o777);
+      try {
+        writeAll(fd, bytes);
+        syncFile(fd);
+      } finally {
+        closeSync(fd);
+      }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST' && k < 100) continue;
       return new WriteError(

@@ -5,7 +5,7 @@
  * other write errors are said; a folder that cannot be synced where folders cannot be (Windows:
  * EISDIR, EPERM) is skipped silently. node:fs's calls are watched (and failed on demand) here, no timing.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -17,6 +17,8 @@ const watch = vi.hoisted(() => ({
   /** A path whose fsync fails with EIO (a temp file's target name: its temp file's name ends with it), or whose folder open fails. */
   failSyncOf: undefined as ((p: string) => NodeJS.ErrnoException | undefined) | undefined,
   failOpenOf: undefined as ((p: string) => NodeJS.ErrnoException | undefined) | undefined,
+  /** Called just before a rename (an edit saved into the file then). */
+  beforeRename: undefined as ((from: string, to: string) => void) | undefined,
   /** Temp files open now (their fds), and the most open at once. */
   openTemps: new Set<number>(),
   mostOpenTemps: 0,
@@ -69,6 +71,7 @@ vi.mock('node:fs', async (original) => {
     real.fsync(fd, cb);
   };
   const renameSync = (from: string, to: string) => {
+    watch.beforeRename?.(from, to);
     watch.events.push(`rename ${from} ${to}`);
     real.renameSync(from, to);
   };
@@ -88,6 +91,7 @@ afterEach(() => {
   watch.events = [];
   watch.failSyncOf = undefined;
   watch.failOpenOf = undefined;
+  watch.beforeRename = undefined;
   watch.openTemps.clear();
   watch.mostOpenTemps = 0;
 });
@@ -233,6 +237,22 @@ describe('a fix in place writes durably', () => {
     expect(readFileSync(h, 'utf8')).toBe('new h');
     expect(existsSync(journal)).toBe(true);
     expect(c.removed).not.toContain(journal);
+  });
+
+  it('syncs the copy of an edit saved beside its file (.kmsfix-lost-<pid>) before its folder is synced', async () => {
+    const dir = folder({ 'a.yaml': 'old\n' });
+    const target = path.join(dir, 'a.yaml');
+    watch.beforeRename = (_from, to) => {
+      if (to === target) appendFileSync(target, 'edit\n');
+    };
+    const only = { files: [{ ...file(dir, 'a.yaml', 'new\n'), stamp: stampOf(statSync(target, { bigint: true })) }] };
+    const err = (await writeGroups([only])).get(only.files[0]);
+    expect(err?.message).toMatch(/saved as a\.yaml\.kmsfix-lost-/);
+    const lost = path.join(dir, readdirSync(dir).find((n) => n.includes('.kmsfix-lost-'))!);
+    expect(readFileSync(lost, 'utf8')).toBe('old\nedit\n');
+    const synced = at(new RegExp(`^sync ${esc(lost)}$`));
+    expect(synced).toBeGreaterThan(-1);
+    expect(watch.events.lastIndexOf(`sync ${dir}`)).toBeGreaterThan(synced);
   });
 
   it('skips the folder sync silently where folders cannot be opened (Windows: EISDIR, EPERM)', async () => {
