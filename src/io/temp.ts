@@ -176,13 +176,40 @@ const atHangup = new Set<() => void>();
 let listening = false;
 let detaching: NodeJS.Immediate | undefined;
 
-/** A temp file of this run now exists (see ownTemps). */
-export function tempMade(temp: string): void {
+/** onSignal listens from now on (until detachLater finds no temp file and no hold left). */
+function listen(): void {
   if (detaching) clearImmediate(detaching);
   detaching = undefined;
   if (!listening) for (const s of Object.keys(SIGNALS)) process.on(s, onSignal);
   listening = true;
+}
+
+/** A temp file of this run now exists (see ownTemps). */
+export function tempMade(temp: string): void {
+  listen();
   ownTemps.set(temp, false);
+}
+
+/** Runs of heldThroughSignals under way: onSignal stays while any is, temp files or none. */
+let holds = 0;
+
+/**
+ * Runs `work` (synchronous) with onSignal listening, as while a temp file exists, and hears a signal that came
+ * meanwhile before it resolves: the run ends `interrupted`, naming what it wrote, its lock released by the exit.
+ * For a slow step after the temp files are gone and before the commit point: --patch-dir's folder sync once its
+ * patches and mails are in place (with no listener then, a Ctrl-C or SIGTERM killed the run with nothing said
+ * and its lock left: adversarial pass 2 of session 61, F7).
+ */
+export async function heldThroughSignals<T>(work: () => T): Promise<T> {
+  listen();
+  holds++;
+  try {
+    return work();
+  } finally {
+    await signalsHeard();
+    holds--;
+    detachLater();
+  }
 }
 
 /** A fixed file is in place (its temp file renamed over it). */
@@ -258,7 +285,12 @@ export function signalsHeard(): Promise<void> {
 
 /** A temp file of this run is gone (renamed or removed). The signals are left to Node again when none is left (after a poll phase). */
 export function tempGone(temp: string): void {
-  if (!ownTemps.delete(temp) || ownTemps.size > 0 || detaching) return;
+  if (ownTemps.delete(temp)) detachLater();
+}
+
+/** The signals left to Node again, after a poll phase, if no temp file and no hold is left by then. */
+function detachLater(): void {
+  if (ownTemps.size > 0 || holds > 0 || detaching || !listening) return;
   // Not at once: a signal that came during synchronous writes (a fix's renames, write.ts) waits in
   // libuv's pipe, read at the loop's next poll phase; a listener removed before then drops it (the run
   // went on, or exited 0: a SIGTERM during a fix's renames, or during --patch-dir's outputs put in place).
@@ -267,7 +299,7 @@ export function tempGone(temp: string): void {
   detaching = setImmediate(() => {
     detaching = setImmediate(() => {
       detaching = undefined;
-      if (ownTemps.size > 0 || !listening) return;
+      if (ownTemps.size > 0 || holds > 0 || !listening) return;
       for (const s of Object.keys(SIGNALS)) process.off(s, onSignal);
       listening = false;
     });
@@ -301,6 +333,8 @@ export function cleanStaleTemps(temps: string[], display: (abs: string) => strin
   const out: Cleanup = { removed: [], completed: [], errors: [] };
   // Only names of kmsfix's own shape: any other file is the user's, whatever its name starts with.
   const stale = temps.filter((t) => ownerOf(path.basename(t)) !== undefined && !ownerRuns(path.basename(t)));
+  /** Journals whose completed renames could not be put on disk (their folder's sync failed): left for the next run. */
+  const kept = new Set<string>();
   for (const j of stale.filter((t) => t.endsWith('.journal'))) {
     let journal: Journal | undefined;
     try {
@@ -326,15 +360,16 @@ export function cleanStaleTemps(temps: string[], display: (abs: string) => strin
             });
           }
         }
-        // The renames on disk before the journal goes (below), as a fix's own (src/io/durable.ts).
+        // The renames on disk before the journal goes (below), as a fix's own (src/io/durable.ts); kept if not.
         for (const dir of new Set([...done].map((t) => path.dirname(t)))) {
           try {
             syncFolder(dir);
           } catch (err) {
+            kept.add(j);
             for (const t of [...done].filter((x) => path.dirname(x) === dir))
               out.errors.push({
                 file: display(t),
-                message: `completed the write an interrupted kmsfix run had begun, but its folder could not be flushed to disk (${describeError(err)}): a power loss may undo it`,
+                message: `completed the write an interrupted kmsfix run had begun, but its folder could not be flushed to disk (${describeError(err)}): a power loss may undo it; its group's journal is kept for the next fix run`,
               });
           }
         }
@@ -350,6 +385,7 @@ export function cleanStaleTemps(temps: string[], display: (abs: string) => strin
     }
   }
   for (const t of stale) {
+    if (kept.has(t)) continue;
     try {
       rmSync(t, { force: true });
       out.removed.push(t);

@@ -32,7 +32,6 @@ import {
   renameSync,
   rmSync,
   statSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -190,6 +189,9 @@ function lstatNow(absPath: string): BigIntStats | undefined {
   }
 }
 
+/** At most this many temp files are open at once in writeGroups (each until its own sync ends). */
+export const TEMPS_OPEN = 16;
+
 /** O_NOFOLLOW where there is one (not on Windows). */
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
@@ -207,20 +209,15 @@ export const LOST_INFIX = '.kmsfix-lost-';
 export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promise<Map<FileWrite, Error | undefined>> {
   const result = new Map<FileWrite, Error | undefined>();
   const temps = new Map<FileWrite, string>();
-  /** Temp files' fds, open from their writing until their sync (phase 1). */
-  const fds = new Map<FileWrite, number>();
   const failed = new Set<GroupWrite>();
   let journals = 0;
-  /** Journals of groups whose renames are made: removed once their folders are synced. */
-  const journalsDone: string[] = [];
+  /** Journals of groups whose renames are made: removed once their folders are synced (kept if a sync fails). */
+  const journalsDone = new Map<string, GroupWrite>();
   /** Cancel a group: its temp files removed; `culprit` gets `err`, the other files `others` (why they follow it). */
   const cancel = (g: GroupWrite, culprit: FileWrite | Watched, err: Error, others: string) => {
     failed.add(g);
     const names = g.files.map((x) => x.path).join(', ');
     for (const f of g.files) {
-      const fd = fds.get(f);
-      if (fd !== undefined) closeSync(fd);
-      fds.delete(f);
       const tmp = temps.get(f);
       if (tmp) {
         rmSync(tmp, { force: true });
@@ -286,53 +283,50 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
   // stamp and its temp file's mode, owner and group; the files its plan read are checked in phase
   // 2, just before the renames, as every file is again (a file stat'ed once more, or twice, was
   // 8,000 stats of a dense fix). The file's own stat (lstat): a file made a symbolic link is not the file read.
-  for (const g of groups) {
-    for (const f of g.files) {
-      try {
-        const st = lstatNow(f.absPath);
-        if (!same(g, f, st)) break;
-        // A group's files are renamed one after another: one that cannot be replaced after the first was
-        // would leave the group half written. The mode bits do not say so for an immutable file (chattr +i,
-        // which even root cannot replace): access() does, before anything is renamed.
-        if (g.files.length > 1) {
-          try {
-            accessSync(f.absPath, constants.W_OK);
-          } catch (err) {
-            throw new WriteError(replaceError(err));
-          }
+  //
+  // Each temp file is synced to disk before any rename (durable.ts), several at a time on the thread
+  // pool (one by one on the main thread, the syncs were most of a fix's writes), and closed as soon
+  // as its own sync ends: at most TEMPS_OPEN temp files are open at once, the next one written when
+  // one is closed (all of a chunk's open until its syncs ended ran out of file handles under a low
+  // `ulimit -n`: EMFILE). A cancel meanwhile removes a temp file, never closes it: its lane does
+  // (a number closed and reused under a pending sync would sync another file).
+  const todo = groups.flatMap((g) => g.files.map((f) => ({ g, f })));
+  await inLanes(todo, TEMPS_OPEN, async ({ g, f }) => {
+    if (failed.has(g)) return;
+    let fd: number;
+    try {
+      const st = lstatNow(f.absPath);
+      if (!same(g, f, st)) return;
+      // A group's files are renamed one after another: one that cannot be replaced after the first was
+      // would leave the group half written. The mode bits do not say so for an immutable file (chattr +i,
+      // which even root cannot replace): access() does, before anything is renamed.
+      if (g.files.length > 1) {
+        try {
+          accessSync(f.absPath, constants.W_OK);
+        } catch (err) {
+          throw new WriteError(replaceError(err));
         }
-        const { tmp, fd } = writeTemp(f.absPath, f.content, st ?? lstatSync(f.absPath, { bigint: true }));
-        temps.set(f, tmp);
-        fds.set(f, fd);
-      } catch (err) {
-        const e = err instanceof WriteError ? err : new WriteError(`cannot write: ${describeError(err)}`);
-        cancel(g, f, e, `could not be written (${e.message})`);
-        break;
       }
+      const made = writeTemp(f.absPath, f.content, st ?? lstatSync(f.absPath, { bigint: true }));
+      temps.set(f, made.tmp);
+      fd = made.fd;
+    } catch (err) {
+      const e = err instanceof WriteError ? err : new WriteError(`cannot write: ${describeError(err)}`);
+      return cancel(g, f, e, `could not be written (${e.message})`);
     }
-  }
-
-  // Every temp file synced to disk before any rename (durable.ts), several at a time on the thread
-  // pool: one by one on the main thread, the syncs were most of a fix's writes. Each fd is closed once
-  // every sync has settled (not by a cancel meanwhile: a number closed and reused under a pending sync).
-  const syncing = [...fds];
-  const unsynced = new Map<FileWrite, unknown>();
-  await inLanes(syncing, 16, async ([f, fd]) => {
+    let unsynced: unknown;
     try {
       await syncFileAsync(fd);
     } catch (err) {
-      unsynced.set(f, err);
+      unsynced = err;
+    } finally {
+      closeSync(fd);
     }
-  });
-  for (const [, fd] of syncing) closeSync(fd);
-  fds.clear();
-  for (const g of groups) {
-    const f = failed.has(g) ? undefined : g.files.find((x) => unsynced.has(x));
-    if (f) {
-      const e = syncError(unsynced.get(f));
+    if (unsynced !== undefined && !failed.has(g)) {
+      const e = syncError(unsynced);
       cancel(g, f, e, `could not be written (${e.message})`);
     }
-  }
+  });
 
   // Ctrl-C while the temp files were written is heard now, before any rename (temp.ts: they are removed, exit 130).
   await signalsHeard();
@@ -398,7 +392,7 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
       // A signal heard meanwhile (the folders' syncs are awaited) removes it as this run's temp file: the renames are done.
       if (journal) {
         tempMade(journal);
-        journalsDone.push(journal);
+        journalsDone.set(journal, g);
       }
       for (const f of done) {
         const old = olds.get(f);
@@ -414,20 +408,25 @@ export async function writeGroups(groups: GroupWrite[], concurrency = 8): Promis
     [...result].filter(([, err]) => err === undefined || (err instanceof WriteError && err.written)),
     ([f]) => path.dirname(f.absPath),
   );
-  for (const [dir, err] of await syncFolders(into.keys())) {
+  const unflushed = await syncFolders(into.keys());
+  /** The journals kept: a group's renames not surely on disk (a folder's sync failed), its journal stays for the next fix run. */
+  const keep = new Set([...journalsDone].filter(([, g]) => g.files.some((f) => unflushed.has(path.dirname(f.absPath)))).map(([j]) => j));
+  for (const [dir, err] of unflushed) {
     for (const [f, had] of into.get(dir)!) {
+      const group = [...journalsDone].some(([j, g]) => keep.has(j) && g.files.includes(f));
       if (had === undefined)
         result.set(
           f,
           new WriteError(
-            `written, but its folder could not be flushed to disk (${describeError(err)}): a power loss may undo the fix; run kmsfix again after checking the disk`,
+            `written, but its folder could not be flushed to disk (${describeError(err)}): a power loss may undo the fix${group ? " (its group's journal is kept for the next fix run)" : ''}; run kmsfix again after checking the disk`,
             true,
           ),
         );
     }
   }
-  for (const j of journalsDone) {
-    rmSync(j, { force: true });
+  for (const j of journalsDone.keys()) {
+    // A journal kept is no longer this run's to remove on a signal: the next fix run's (cleanStaleTemps).
+    if (!keep.has(j)) rmSync(j, { force: true });
     tempGone(j);
   }
   // Ctrl-C during the renames is heard now, before the chunk is settled (exit 130: temp.ts).
@@ -479,7 +478,14 @@ function lostEdit(f: FileWrite, fd: number, st: BigIntStats): WriteError | undef
   for (let k = 1; ; k++) {
     const name = `${f.absPath}${LOST_INFIX}${process.pid}${k === 1 ? '' : `-${k}`}`;
     try {
-      writeFileSync(name, bytes, { flag: 'wx', mode: Number(st.mode) & 0o777 });
+      // Synced, as the fix beside it (its folder is, with the renames': writeGroups): the only copy of the user's edit.
+      const fd = openSync(name, 'wx', Number(st.mode) & 0o777);
+      try {
+        writeAll(fd, bytes);
+        syncFile(fd);
+      } finally {
+        closeSync(fd);
+      }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST' && k < 100) continue;
       return new WriteError(

@@ -207,7 +207,7 @@ export function recordPending(
       for (const o of list)
         refused.set(o, {
           file: o.file.path,
-          message: `not written: --commit records the files it writes in the repository's git dir first, and cannot (${(err as Error).message}): make it writable, then run again`,
+          message: recordError(err),
         });
     }
   }
@@ -438,4 +438,16 @@ function interruptedState(
     );
   }
   return lines;
+}
+
+/**
+ * Why --commit's record could not be written in the git dir (`err`: the write's or the sync's error): a permission
+ * says "make it writable"; a disk that cannot sync (EIO) is not a permission (adversarial pass 2 of session 61, F2).
+ */
+export function recordError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  const what = `not written: --commit records the files it writes in the repository's git dir first, and cannot (${(err as Error).message})`;
+  return ['EACCES', 'EPERM', 'EROFS'].includes(code)
+    ? `${what}: make it writable, then run again`
+    : `${what}: check the disk, then run again`;
 }

@@ -12,7 +12,7 @@ import { fileDiff, repoPath } from './diff.js';
 import { toPosix } from '../core/text.js';
 import { makeDir } from '../io/outputs.js';
 import { SpooledOutput, writeOutputAtomic } from '../io/write.js';
-import { cleanStaleTemps, isTempName, runCommitted, signalsHeard } from '../io/temp.js';
+import { cleanStaleTemps, heldThroughSignals, isTempName, runCommitted, signalsHeard } from '../io/temp.js';
 import { syncPendingFolders } from '../io/durable.js';
 import { OrderedSpool } from '../io/spool.js';
 import { describeError } from '../io/read.js';
@@ -454,8 +454,9 @@ export class PatchDirWriter {
     // summary.json that cannot be written is one more error: the table and every other one are still said.
     try {
       // The patches and mails put in place are on disk (their folder synced, src/io/durable.ts) before the commit point.
+      // A signal during it (a slow disk, NFS) ends the run `interrupted` as during the renames (temp.ts heldThroughSignals).
       try {
-        syncPendingFolders();
+        await heldThroughSignals(syncPendingFolders);
       } catch (err) {
         throw new Error(
           `not written: the patches and mails in ${dir} could not be flushed to disk first (${describeError(err)}): a power loss may undo them`,

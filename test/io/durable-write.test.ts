@@ -5,7 +5,7 @@
  * other write errors are said; a folder that cannot be synced where folders cannot be (Windows:
  * EISDIR, EPERM) is skipped silently. node:fs's calls are watched (and failed on demand) here, no timing.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -17,6 +17,11 @@ const watch = vi.hoisted(() => ({
   /** A path whose fsync fails with EIO (a temp file's target name: its temp file's name ends with it), or whose folder open fails. */
   failSyncOf: undefined as ((p: string) => NodeJS.ErrnoException | undefined) | undefined,
   failOpenOf: undefined as ((p: string) => NodeJS.ErrnoException | undefined) | undefined,
+  /** Called just before a rename (an edit saved into the file then). */
+  beforeRename: undefined as ((from: string, to: string) => void) | undefined,
+  /** Temp files open now (their fds), and the most open at once. */
+  openTemps: new Set<number>(),
+  mostOpenTemps: 0,
 }));
 
 vi.mock('node:fs', async (original) => {
@@ -29,7 +34,15 @@ vi.mock('node:fs', async (original) => {
     }
     const fd = (real.openSync as (...a: unknown[]) => number)(p, ...rest);
     watch.paths.set(fd, String(p));
+    if (path.basename(String(p)).startsWith('.kmsfix-tmp-')) {
+      watch.openTemps.add(fd);
+      watch.mostOpenTemps = Math.max(watch.mostOpenTemps, watch.openTemps.size);
+    }
     return fd;
+  };
+  const closeSync = (fd: number) => {
+    watch.openTemps.delete(fd);
+    real.closeSync(fd);
   };
   const open = (p: string, flags: number, cb: (err: NodeJS.ErrnoException | null, fd: number) => void) => {
     const e = watch.failOpenOf?.(String(p));
@@ -58,15 +71,18 @@ vi.mock('node:fs', async (original) => {
     real.fsync(fd, cb);
   };
   const renameSync = (from: string, to: string) => {
+    watch.beforeRename?.(from, to);
     watch.events.push(`rename ${from} ${to}`);
     real.renameSync(from, to);
   };
-  const mocked = { ...real, openSync, open, fsyncSync, fsync, renameSync };
+  const mocked = { ...real, openSync, closeSync, open, fsyncSync, fsync, renameSync };
   return { ...mocked, default: mocked };
 });
 
-const { SpooledOutput, writeGroups, writeOutputAtomic, WriteError } = await import('../../src/io/write.js');
+const { SpooledOutput, TEMPS_OPEN, writeGroups, writeOutputAtomic, WriteError } = await import('../../src/io/write.js');
 const { syncPendingFolders } = await import('../../src/io/durable.js');
+const { cleanStaleTemps } = await import('../../src/io/temp.js');
+const { stampOf } = await import('../../src/io/read.js');
 const { writePending, PENDING_NAME } = await import('../../src/io/pending.js');
 
 const eio = (): NodeJS.ErrnoException => Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
@@ -75,6 +91,9 @@ afterEach(() => {
   watch.events = [];
   watch.failSyncOf = undefined;
   watch.failOpenOf = undefined;
+  watch.beforeRename = undefined;
+  watch.openTemps.clear();
+  watch.mostOpenTemps = 0;
 });
 
 function folder(files: Record<string, string>): string {
@@ -128,6 +147,27 @@ describe('a fix in place writes durably', () => {
     expect(readdirSync(dir).sort()).toEqual(['kms.tf', 'main.tf', 'other.yaml', 'sub']);
   });
 
+  it('keeps at most TEMPS_OPEN temp files open at once, each closed once its own sync ends (a low ulimit -n: no EMFILE)', async () => {
+    const names = Array.from({ length: 3 * TEMPS_OPEN + 5 }, (_, i) => `t${i}.yaml`);
+    const dir = folder(Object.fromEntries(names.map((n) => [n, `old ${n}\n`])));
+    // Single files, and groups of three (a journal each): every temp file is synced before any rename.
+    const singles = names.slice(0, 20).map((n) => ({ files: [file(dir, n, `new ${n}\n`)] }));
+    const grouped = [];
+    for (let i = 20; i < names.length; i += 3) grouped.push({ files: names.slice(i, i + 3).map((n) => file(dir, n, `new ${n}\n`)) });
+    const result = await writeGroups([...singles, ...grouped]);
+    expect([...result.values()].every((e) => e === undefined)).toBe(true);
+    expect(result.size).toBe(names.length);
+    for (const n of names) expect(readFileSync(path.join(dir, n), 'utf8')).toBe(`new ${n}\n`);
+    expect(watch.mostOpenTemps).toBeGreaterThan(1);
+    expect(watch.mostOpenTemps).toBeLessThanOrEqual(TEMPS_OPEN);
+    expect(watch.openTemps.size).toBe(0);
+    // Every temp file synced before the first rename, still.
+    expect(watch.events.map((e) => /^sync .*\.kmsfix-tmp-/.test(e) && !e.endsWith('.journal')).lastIndexOf(true)).toBeLessThan(
+      at(/^rename /),
+    );
+    expect(readdirSync(dir).sort()).toEqual([...names].sort());
+  });
+
   it('leaves a file whose temp file cannot be synced (EIO) as it was, and its group with it, said as a write error', async () => {
     const dir = folder({ 'main.tf': 'old main\n', 'kms.tf': 'old kms\n', 'other.yaml': 'old other\n' });
     watch.failSyncOf = (p) => (p.endsWith('-kms.tf') ? eio() : undefined);
@@ -158,6 +198,61 @@ describe('a fix in place writes durably', () => {
     expect((err as InstanceType<typeof WriteError>).written).toBe(true);
     expect(err?.message).toMatch(/^written, but its folder could not be flushed to disk \(input\/output error \(EIO\)\)/);
     expect(readFileSync(path.join(dir, 'a.yaml'), 'utf8')).toBe('new\n');
+  });
+
+  it("keeps a group's journal when its folder cannot be synced after the renames (EIO), and says so", async () => {
+    const dir = folder({ 'main.tf': 'old main\n', 'kms.tf': 'old kms\n' });
+    // Only the sync after the renames fails (the journal's own, before them, succeeds).
+    watch.failSyncOf = (p) => (p === dir && watch.events.some((e) => e.startsWith('rename ')) ? eio() : undefined);
+    const group = { files: [file(dir, 'main.tf', 'new main\n'), file(dir, 'kms.tf', 'new kms\n')] };
+    const result = await writeGroups([group]);
+    for (const f of group.files) {
+      expect(result.get(f)?.message, f.path).toMatch(/a power loss may undo the fix \(its group's journal is kept for the next fix run\)/);
+      expect((result.get(f) as InstanceType<typeof WriteError>).written).toBe(true);
+    }
+    expect(readdirSync(dir).filter((n) => n.endsWith('.journal'))).toHaveLength(1);
+  });
+
+  it("keeps a killed run's journal when the folder of the renames it completes cannot be synced (EIO), and says so", () => {
+    const dir = folder({ 'g.yaml': 'new g', 'h.yaml': 'old h' });
+    const pending = path.join(dir, `.kmsfix-tmp-${process.pid}-1.0a1b2c3d-h.yaml`);
+    writeFileSync(pending, 'new h');
+    const journal = path.join(dir, `.kmsfix-tmp-${process.pid}-1.0a1b2c3d.0.journal`);
+    const h = path.join(dir, 'h.yaml');
+    writeFileSync(
+      journal,
+      JSON.stringify({
+        version: 1,
+        pid: process.pid,
+        renames: [
+          { temp: path.join(dir, `.kmsfix-tmp-${process.pid}-1.0a1b2c3d-g.yaml`), target: path.join(dir, 'g.yaml'), stamp: 'gone' },
+          { temp: pending, target: h, stamp: stampOf(statSync(h, { bigint: true })) },
+        ],
+      }),
+    );
+    watch.failSyncOf = (p) => (p === dir ? eio() : undefined);
+    const c = cleanStaleTemps([pending, journal], (p) => path.basename(p));
+    expect(c.completed).toEqual(['h.yaml']);
+    expect(c.errors.map((e) => e.message)).toEqual([expect.stringMatching(/its group's journal is kept for the next fix run$/)]);
+    expect(readFileSync(h, 'utf8')).toBe('new h');
+    expect(existsSync(journal)).toBe(true);
+    expect(c.removed).not.toContain(journal);
+  });
+
+  it('syncs the copy of an edit saved beside its file (.kmsfix-lost-<pid>) before its folder is synced', async () => {
+    const dir = folder({ 'a.yaml': 'old\n' });
+    const target = path.join(dir, 'a.yaml');
+    watch.beforeRename = (_from, to) => {
+      if (to === target) appendFileSync(target, 'edit\n');
+    };
+    const only = { files: [{ ...file(dir, 'a.yaml', 'new\n'), stamp: stampOf(statSync(target, { bigint: true })) }] };
+    const err = (await writeGroups([only])).get(only.files[0]);
+    expect(err?.message).toMatch(/saved as a\.yaml\.kmsfix-lost-/);
+    const lost = path.join(dir, readdirSync(dir).find((n) => n.includes('.kmsfix-lost-'))!);
+    expect(readFileSync(lost, 'utf8')).toBe('old\nedit\n');
+    const synced = at(new RegExp(`^sync ${esc(lost)}$`));
+    expect(synced).toBeGreaterThan(-1);
+    expect(watch.events.lastIndexOf(`sync ${dir}`)).toBeGreaterThan(synced);
   });
 
   it('skips the folder sync silently where folders cannot be opened (Windows: EISDIR, EPERM)', async () => {
