@@ -658,10 +658,14 @@ function tableOf(sf: ts.SourceFile, lines: LineIndex, resource: ts.ObjectLiteral
         ? step(`the map that holds ${id} is not one the file deploys as Resources`)
         : `the map that holds ${id} is in a file that is not a Serverless service or resources file (not a serverless.ts, no ` +
           '`resources: { Resources }`, no default export of one): kmsfix reads it as a CloudFormation template kept as data, and does not ' +
-          "know how it is deployed: if a serverless.ts spreads it into its Resources, type the map AWS['resources']['Resources'] " +
-          "(`const tables: AWS['resources']['Resources'] = {...}; export default tables`, AWS from @serverless/typescript), " +
-          'which kmsfix reads as a resources file and fixes; otherwise give the table SSESpecification and an AWS::KMS::Key by hand ' +
-          'where it is deployed',
+          'know how it is deployed: ' +
+          // A TypeScript file can be typed as a resources file (real-world round 44, F3); a JavaScript one cannot.
+          (/\.[cm]?tsx?$/.test(sf.fileName)
+            ? "if a serverless.ts spreads it into its Resources, type the map AWS['resources']['Resources'] " +
+              "(`const tables: AWS['resources']['Resources'] = {...}; export default tables`, AWS from @serverless/typescript), " +
+              'which kmsfix reads as a resources file and fixes; otherwise give'
+            : 'give') +
+          ' the table SSESpecification and an AWS::KMS::Key by hand where it is deployed',
     });
   }
   // A status a parameter's Default decides (resources.Parameters): left to the parameter unless --fix-parameterised,
