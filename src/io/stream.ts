@@ -198,8 +198,8 @@ export class FixStream {
         watch: members[0].watched,
       } satisfies GroupWrite,
     }));
-    // writeGroups writes every temp file and makes every rename before it returns (synchronous
-    // calls); the chunk is settled when its promise resolves.
+    // writeGroups writes the temp files (TEMPS_OPEN at a time, each synced to disk), then makes every
+    // rename (synchronous calls); the chunk is settled when its promise resolves.
     this.inFlight = writeGroups(groups.map((g) => g.write))
       .then((outcome) => {
         const written = new Set<FileOutcome>();

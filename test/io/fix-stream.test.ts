@@ -265,21 +265,17 @@ describe('a fix in place that holds its files (the prompt, --commit)', () => {
 });
 
 describe('a chunk written in the background', () => {
-  it('returns from a full chunk once its temp files are written, and settles it by the next flush or finish', async () => {
+  it('returns from a full chunk while its files are written, and settles it by the next flush or finish', async () => {
     const dir = tree();
     const stream = new FixStream(true, { show: () => undefined, content: (o) => o.newText! });
     const replaced: FileOutcome[] = [];
     await stream.add(chunk(dir), (_before, after) => {
       if (after) replaced.push(after);
     });
-    // Every temp file is there, the renames under way: nothing settled yet (their callbacks need the
-    // event loop), and the run goes on meanwhile.
+    // The temp files under way (since session 61 at most TEMPS_OPEN at once, each synced to disk before any
+    // rename: write.ts), nothing settled yet (their callbacks need the event loop), and the run goes on meanwhile.
     expect(stream.writtenCount).toBe(0);
     expect(replaced).toHaveLength(0);
-    // Each file is renamed already, or its temp file waits beside it (one folder per file).
-    const tempOf = (i: number) => readdirSync(path.dirname(fileOf(dir, i))).some((n) => n.startsWith(TEMP_PREFIX));
-    const renamed = (i: number) => readFileSync(fileOf(dir, i), 'utf8').endsWith('# fixed\n');
-    for (let i = 0; i < 256; i++) expect(tempOf(i) || renamed(i)).toBe(true);
     await stream.idle();
     expect(stream.writtenCount).toBe(256);
     expect(replaced).toHaveLength(256);
