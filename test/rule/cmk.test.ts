@@ -1,12 +1,13 @@
 /**
  * The CMK rule over neutral facts (src/rule/cmk.ts, evaluate.ts): a table of facts -> verdict, in
- * each format's vocabulary (the words the formats really pass, imported from their detect.ts). The
+ * each format's vocabulary (the words the formats really pass, imported from their detect.ts; Terraform's words.ts). The
  * same facts give the same status in every vocabulary; only the words differ.
  */
 import { describe, expect, it } from 'vitest';
 import { WORDS as CFN, detectCloudFormation } from '../../src/formats/cloudformation/detect.js';
 import { WORDS as PULUMI_YAML } from '../../src/formats/pulumi-yaml/detect.js';
-import { WORDS as TF, detectTerraform } from '../../src/formats/terraform/detect.js';
+import { detectTerraform } from '../../src/formats/terraform/detect.js';
+import { WORDS as TF } from '../../src/formats/terraform/words.js';
 import { WORDS as TS, detectTypeScript } from '../../src/formats/typescript/detect.js';
 import { assess, messageOf, ownKeyFix, switchOnlyFix } from '../../src/rule/cmk.js';
 import { judge } from '../../src/rule/evaluate.js';

@@ -4,7 +4,7 @@
  * `aws_dynamodb_resource_policy` (`resource_arn = module.orders.table_arn`), its legacy
  * `aws_dynamodb_global_table` (`depends_on = [module.orders]`, or a `name` from the module's output).
  * Each makes a fix of the module's table fail at apply (a replica's table fixed alone), or lock a
- * granted account out, as the same resources beside the table do (detect.ts moduleObstacles).
+ * granted account out, as the same resources beside the table do (moduleObstacles.ts).
  *
  * Read only for a table a fix would change, in the folders above it (up to three: `./table`,
  * `./modules/table`, `../modules/table` called from the folder above) and below it (up to three: a
@@ -127,7 +127,7 @@ async function readCalls(file: SourceFile, context: DiskContext): Promise<Call[]
 }
 
 /**
- * The obstacles of each open table (`aws_dynamodb_table`s: detect.ts picks them) of a child module that
+ * The obstacles of each open table (`aws_dynamodb_table`s: moduleObstacles.ts picks them) of a child module that
  * its callers give it (see above); `moduleTops`: the blocks of every file of the module (its outputs).
  */
 export async function callerObstacles(file: SourceFile, open: TfTable[], moduleTops: TopBlock[], context: DiskContext): Promise<void> {

@@ -17,7 +17,10 @@ import {
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember } from '../../core/types.js';
 import { blockerText } from '../../rule/blockers.js';
 import { keyArnRegion, keyRegionMismatch } from '../../rule/keyArn.js';
-import { WORDS, boolOf, replicaKeys, switchAlone, tablePlace, type Replica, type TfDetection, type TfTable } from './detect.js';
+import { switchAlone, type TfDetection, type TfTable } from './detect.js';
+import { WORDS } from './words.js';
+import { boolOf } from './settings.js';
+import { replicaKeys, tablePlace, type Replica } from './replicaKeys.js';
 import { informsModule, moduleInfo, unique, type ModuleInfo, type SharedKey } from './module.js';
 import { literalRegion, placeKey, placeLabel, placeWords, type Placement } from './placement.js';
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';

@@ -13,17 +13,9 @@ import { LineIndex } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { ABSENT, type AddedInput, type Obstacle, type Setting, type Settings, type Vocabulary } from '../../rule/facts.js';
 import { addGlobalTableReplica } from '../../rule/blockers.js';
-import {
-  PHRASES,
-  boolOf,
-  enabledSetting,
-  keySetting,
-  keyRawOf,
-  moduleInputSettings,
-  rawOf,
-  type TfDetection,
-  type TfTable,
-} from './detect.js';
+import type { TfDetection, TfTable } from './detect.js';
+import { boolOf, enabledSetting, keySetting, keyRawOf, moduleInputSettings, rawOf } from './settings.js';
+import { PHRASES } from './words.js';
 import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
 import { asBool, decidedBranch, localTarget } from './expression.js';
 import { composedEvaluation } from './composedKey.js';

@@ -2,7 +2,7 @@
  * The key each instance of a repeated block reads from its entry of a collection kmsfix can list (inputUses.ts
  * eachCollection): a table's `for_each` (`each.value.kms_key_arn`, `each.key` of a set), a `count` entry
  * (`local.tables[count.index].kms_key_arn`), or a `dynamic "replica"`'s own `for_each` (`replica.value.kms_key_arn`,
- * read as `each.value...` of that collection: detect.ts). Evaluated with a module's environment (inputs.ts), or with
+ * read as `each.value...` of that collection: settings.ts replicasOf). Evaluated with a module's environment (inputs.ts), or with
  * none where the collection is written in place.
  */
 import type { Setting } from '../../rule/facts.js';

@@ -45,7 +45,7 @@ export async function applyOverrides(
   file: SourceFile,
   det: TfDetection,
   context: DiskContext | undefined,
-  /** A table block's `server_side_encryption` as read (detect.ts), for an override that sets only that block. */
+  /** A table block's `server_side_encryption` as read (settings.ts), for an override that sets only that block. */
   sseOf?: (b: HBlock) => Settings,
 ): Promise<void> {
   if (det.tables.length === 0) return;

@@ -4,7 +4,7 @@
  * `git::https://github.com/terraform-aws-modules/terraform-aws-dynamodb-table.git//?ref=...`,
  * cloudposse's and mineiros-io's): terragrunt deploys the module as a root module with the unit's
  * `inputs` as its variables, so the unit is a table, read as a call of that module whose arguments
- * are the inputs (detect.ts moduleCallSettings: one reader). Inputs an `include` merges in are read
+ * are the inputs (settings.ts moduleCallSettings: one reader). Inputs an `include` merges in are read
  * from the included file when its path is `find_in_parent_folders(...)`; an include kmsfix cannot
  * find, or `inputs` that are not an object, leave the switch and the key unknown.
  *
@@ -17,7 +17,10 @@ import { LineIndex } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import type { Settings, Setting } from '../../rule/facts.js';
 import { DYNAMODB_KEY_USE } from '../../rule/keyPolicy.js';
-import { createsTable, moduleCallSettings, moduleReplicas, PHRASES, wordsOf, type TfDetection } from './detect.js';
+import type { TfDetection } from './detect.js';
+import { createsTable, moduleReplicas } from './registryCalls.js';
+import { moduleCallSettings } from './settings.js';
+import { PHRASES, wordsOf } from './words.js';
 import { isExpr, isObj, isStr, type Value } from './hclvalue.js';
 import { pinnedBelow } from './moduleVersion.js';
 import { attr, parseHcl, type HAttr, type HBlock, type Literal } from './parse.js';

@@ -1427,7 +1427,7 @@ function globalTableMembers(sf: ts.SourceFile, tables: TsTable[]): void {
  * Pulumi's `aws.dynamodb.GlobalTable` and CDK for Terraform's `DynamodbGlobalTable` (Terraform's
  * aws_dynamodb_global_table): a global table of version 2017.11.29 (Legacy), which takes no
  * customer-managed key, joining the tables its `dependsOn` names or whose `name` it repeats. A fix
- * of those would fail at deploy, as in Terraform (src/formats/terraform/detect.ts legacyGlobalTable).
+ * of those would fail at deploy, as in Terraform (src/formats/terraform/globalTables.ts legacyGlobalTable).
  */
 function legacyGlobalTables(sf: ts.SourceFile, tables: TsTable[]): void {
   const members = tables.filter((t) => t.kind === 'PulumiTable' || t.kind === 'DynamodbTable');

@@ -1,7 +1,7 @@
 /**
  * Tables an `aws_dynamodb_global_table` joins (global tables version 2017.11.29, Legacy: gc-ss/rules-dev's
  * examples): a legacy global table takes no customer-managed key, so they are not fixable, and the step
- * says to move to version 2019.11.21 (replica blocks) first (detect.ts legacyGlobalTable).
+ * says to move to version 2019.11.21 (replica blocks) first (globalTables.ts legacyGlobalTable).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 /**
  * A module pinned to a hashicorp/aws version without `kms_key_arn` in `server_side_encryption`, or to
  * Terraform 0.11, cannot take what a fix writes (terraform plan would fail): its tables are reported
- * and not fixed, scan and fix alike, with the upgrade to make first (src/formats/terraform/detect.ts
+ * and not fixed, scan and fix alike, with the upgrade to make first (src/formats/terraform/versionObstacles.ts
  * olderProvider; a Terraform 0.11 root of justincasali/solace pins `version = "~> 1.60"`).
  */
 import { describe, expect, it } from 'vitest';

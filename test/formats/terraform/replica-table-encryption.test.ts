@@ -1,5 +1,5 @@
 /**
- * A replica resource without kms_key_arn uses its table's kind of encryption (detect.ts
+ * A replica resource without kms_key_arn uses its table's kind of encryption (globalTables.ts
  * replicasOfTables): aws-owned when its table uses the AWS owned key, aws-managed (alias/aws/dynamodb)
  * when the table uses KMS. fixtures/terraform/replica-aws-owned-table is the reported case.
  */
