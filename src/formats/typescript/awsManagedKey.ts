@@ -19,6 +19,7 @@ import { composedOf } from './composedKey.js';
 import { fnChoices } from './fnChoices.js';
 import type { Setting } from '../../rule/facts.js';
 import { declarationOf } from './consts.js';
+import { passedValue, type PropsRead, propsRead } from './stackProps.js';
 import { declaredAt, inputRead } from './inputDefaults.js';
 import { snippet } from './lookup.js';
 import type { CdkContext, Given } from './projectValues.js';
@@ -183,6 +184,10 @@ const judged = (given: Given): KeyWalk<ManagedKey> => ({
   own: (u, depth) => {
     const s = stringValue(u);
     if (s !== undefined) return s.trim() !== '' && isAwsManagedKeyRef(s) ? MANAGED : undefined;
+    // A member of the class's props (`props.keyArn`): what the CDK app's entry passes it (stackProps.ts).
+    const read = propsRead(u);
+    const passed = read && passedKey(read, given, depth);
+    if (passed !== undefined && passed !== WALK_ON) return passed;
     // `arn:${partition}:kms:${region}:${account}:alias/aws/dynamodb`, or the same joined with `+`.
     if (ts.isTemplateExpression(u))
       return isAwsManagedKeyRef(`:${u.templateSpans[u.templateSpans.length - 1].literal.text}`) ? MANAGED : undefined;
@@ -340,6 +345,32 @@ function contextKeyArn(call: ts.CallExpression | ts.NewExpression, arn: ts.Expre
   if (!read) given.wants.add('cdkContext');
   const set = read && contextSet(read, context);
   return set?.kind === 'maybe' ? { kind: 'maybe', why: `the key (${snippet(sf, call)}) is ${set.why}` } : (set ?? undefined);
+}
+
+/**
+ * A key a class takes in its props (`Key.fromKeyArn(this, 'K', props.keyArn)`), judged on what each creation of the
+ * class in the CDK app's entry passes (stackProps.ts; the entry is read when a first detection meets such a read):
+ * the AWS managed key when every creation passes it (a literal, a const of the entry, a lookup of it), `maybe` when
+ * some do (naming them); WALK_ON, as before, when none does or the entry shows no creation (a key of the account).
+ */
+function passedKey(read: PropsRead, given: Given, depth: number): ManagedKey | typeof WALK_ON {
+  const all = given.values.stackProps;
+  if (!all) given.wants.add('stackProps');
+  const creations = all?.get(read.cls) ?? [];
+  const values = creations.map((c) => passedValue(c.props, read.member));
+  const each = values.map((v) => v && awsManagedKeyOf(v, given, depth + 1));
+  const said = (i: number) => {
+    const v = values[i] as ts.Expression;
+    const why = each[i]?.kind === 'maybe' ? `: ${(each[i] as { why: string }).why}` : '';
+    return `${creations[i].at} creates ${read.cls} with ${read.member} ${stringValue(unwrap(v)) ?? v.getText()}${why}`;
+  };
+  if (creations.length > 0 && each.every((m) => m?.kind === 'managed'))
+    return { kind: 'managed', why: creations.map((_, i) => said(i)).join(', ') };
+  const some = each.flatMap((m, i) => (m ? [i] : []));
+  if (some.length === 0) return WALK_ON;
+  const others = creations.filter((_, i) => !some.includes(i)).map((c) => c.at);
+  const not = others.length > 0 ? `, not where ${others.join(', ')} creates it` : '';
+  return { kind: 'maybe', why: `the key is the AWS managed key where ${some.map(said).join(', ')}${not}` };
 }
 
 /** The context files read, for messages: `cdk.json's context`. */

@@ -17,6 +17,7 @@ import { type Binding, bindings, readImports, readRequires, resolveSymbol, symbo
 import { calledNames, isJavaScript, newExpressions, parseTypeScript, ts } from './parse.js';
 import { noRegion, type Src, stackCreators, stackRegionAt, stackRegionOf } from './stackRegion.js';
 import { appGivesNoEnv, EXTENSION, type Program, resolve } from './appEnv.js';
+import type { StackProps } from './stackProps.js';
 
 /** The one program file an `app` command runs (`npx ts-node --prefer-ts-exts bin/app.ts`, `node bin/app.js`); undefined when it names none or several. */
 export function entryOf(app: string): string | undefined {
@@ -177,6 +178,31 @@ async function entryFile(file: SourceFile, context: DiskContext): Promise<Source
   const source = /\.js$/i.test(named) ? named.replace(/\.js$/i, '.ts') : undefined;
   const byName = (n: string) => files?.find((f) => path.basename(f.absPath) === n);
   return (source && byName(source)) || byName(named);
+}
+
+/**
+ * What the CDK app's entry passes each class of `file` it creates (stackProps.ts: a key a stack takes in its props),
+ * read for a file whose first detection met such a key: each `new` of an imported class with its third argument.
+ * The entry's parse is the one its Regions are read with (programOf); an entry that is the file itself: none.
+ */
+export async function entryStackProps(file: SourceFile, sf: ts.SourceFile, context: DiskContext): Promise<StackProps | undefined> {
+  const entry = await entryFile(file, context);
+  const program = entry && entry.absPath !== file.absPath ? programOf(entry) : undefined;
+  if (!entry || !program) return undefined;
+  const out: StackProps = new Map();
+  const sites = newExpressions(program.sf);
+  for (const cls of sf.statements) {
+    if (!ts.isClassDeclaration(cls) || !cls.name) continue;
+    const target = symbolIn(entry, program, file, cls);
+    if (!target) continue;
+    const line = (n: ts.Node) => program.sf.getLineAndCharacterOfPosition(n.getStart(program.sf)).line + 1;
+    const made = sites.filter((n) => program.sym(n.expression) === target);
+    out.set(
+      cls.name.text,
+      made.map((n) => ({ at: `${entry.path} line ${line(n)}`, props: n.arguments?.[2] })),
+    );
+  }
+  return out;
 }
 
 /** The symbol the entry gives `cls` of `file` (`../lib/stack#MyStack`), when it imports it. */

@@ -7,7 +7,7 @@ import { LineIndex } from '../../core/text.js';
 import { aliasPlaceOf } from './aliasPlace.js';
 import { amplifyModelTables, mayHoldModels } from './amplifyData.js';
 import { boundaryCautions } from './boundaries.js';
-import { entryStackRegions } from './cdkApp.js';
+import { entryStackProps, entryStackRegions } from './cdkApp.js';
 import { cdkV1VersionLimits } from './cdkV1Version.js';
 import { cdktfRegionLimits } from './cdktfRegion.js';
 import { detectTypeScript, type TsDetection, type TsTable } from './detect.js';
@@ -75,12 +75,17 @@ function withValues(
       stacks ? detected(file, detectTypeScript(file, { ...values, stacks }), context) : detected(file, d, context),
     );
   // A key looked up by an alias a context value names: detected again with the app's context (awsManagedKey.ts,
-  // cdkContext.ts).
-  if (context && d.wants?.includes('cdkContext'))
-    return cdkContextOf(file, context).then((cdkContext) =>
-      detected(file, cdkContext ? detectTypeScript(file, { ...values, cdkContext }) : d, context),
-    );
+  // cdkContext.ts); a key a stack takes in its props, with what the app's entry passes it (stackProps.ts).
+  if (context && d.wants?.length) return appValues(file, d, context, values).then((again) => detected(file, again ?? d, context));
   return detected(file, d, context);
+}
+
+/** The detection again with the CDK app's values its first detection wants (undefined: none could be read). */
+async function appValues(file: SourceFile, d: TsDetection, context: DiskContext, values: ProjectValues): Promise<TsDetection | undefined> {
+  const cdkContext = d.wants?.includes('cdkContext') ? await cdkContextOf(file, context) : undefined;
+  const stackProps = d.wants?.includes('stackProps') ? await entryStackProps(file, d.sf, context) : undefined;
+  if (!cdkContext && !stackProps) return undefined;
+  return detectTypeScript(file, { ...values, ...(cdkContext ? { cdkContext } : {}), ...(stackProps ? { stackProps } : {}) });
 }
 
 /** What detection reads beside the file: the app's entry, the project's packages, boundaries, Amplify models. */

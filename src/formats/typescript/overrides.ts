@@ -13,6 +13,7 @@
  * its alias naming the wrong key). Such a table is `unknown`, never fixed.
  */
 import type { LineIndex } from '../../core/text.js';
+import { constObjectOf } from './consts.js';
 import { type TsTable, unreadable } from './detect.js';
 import { stringValue, ts, unwrap } from './parse.js';
 
@@ -158,8 +159,12 @@ function pulumiTransforms(sf: ts.SourceFile, lines: LineIndex, tables: TsTable[]
   visit(sf);
   for (const t of pulumi) {
     const opts = (t.node as ts.NewExpression | ts.CallExpression).arguments?.[2];
-    const literal = opts && unwrap(opts);
-    if (!literal || !ts.isObjectLiteralExpression(literal)) continue;
+    const u = opts && unwrap(opts);
+    // The options literal written in place, or held in a const of the file (`const opts = { transforms: [...] }`):
+    // its transforms are the table's, said at the const's line (adversarial pass s61 M3 found the line of another
+    // resource's transforms said instead).
+    const literal = u && (ts.isObjectLiteralExpression(u) ? u : constObjectOf(u)?.literal);
+    if (!literal) continue;
     for (const p of literal.properties) {
       if (!ts.isPropertyAssignment(p) || !ts.isIdentifier(p.name) || !TRANSFORM_OPTIONS.has(p.name.text)) continue;
       const how = transformTouches(transformsText(sf, p.initializer));

@@ -173,6 +173,29 @@ export const tagged = new aws.dynamodb.Table('tagged', { hashKey: 'pk' }, {
     ]);
   });
 
+  // Adversarial pass s61 M3: a table's transforms held in an `opts` const were said at the line of another resource's
+  // transforms (a component's, later in the file), not at the const's.
+  it("Pulumi: a table's transforms taken from an opts const are said at the const's transforms line", async () => {
+    const text = `import * as pulumi from '@pulumi/pulumi';
+import * as aws from '@pulumi/aws';
+const off: pulumi.ResourceTransform = async (args) => ({ props: { ...args.props, serverSideEncryption: { enabled: false } }, opts: args.opts });
+const opts: pulumi.CustomResourceOptions = {
+  protect: true,
+  transforms: [off],
+};
+export const orders = new aws.dynamodb.Table('orders', { hashKey: 'pk', attributes: [{ name: 'pk', type: 'S' }] }, opts);
+class Box extends pulumi.ComponentResource {
+  constructor(name: string, o?: pulumi.ComponentResourceOptions) {
+    super('x:box', name, {}, o);
+  }
+}
+new Box('b', { transforms: [off] });
+`;
+    const r = await processMemory([{ path: 'index.ts', text }], 'scan', {});
+    expect(r.outcomes[0].tables.map((t) => [t.address, t.status])).toEqual([['orders', 'unknown']]);
+    expect(r.outcomes[0].tables[0].reason).toBe('its encryption may be set by its transforms option at line 6, which kmsfix does not read');
+  });
+
   it("another resource's L1 property or CDKTF setter (a DAX cluster's) is not a table's; an Aspect's, behind instanceof CfnTable, is", async () => {
     const dax = `import { Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
