@@ -68,9 +68,10 @@ export interface Io {
   ask(question: string): Promise<string>;
   /**
    * With --output: puts what went to stdout in place now (a fix's text report calls it before its
-   * summary, so that the summary counts a report that cannot be written); the error's message, if any.
+   * summary, so that the summary counts a report that cannot be written); the error, if any (an UnflushedError: the
+   * report is written, its folder not surely on disk).
    */
-  settle?(): string | undefined;
+  settle?(): Error | undefined;
   /**
    * Why what went to `out` is not all written (stdout failed: a full disk, a file-size limit, a closed
    * pipe; src/io/stdout.ts), or undefined. Without it (a test's Io, --output's), `out` cannot fail so.
@@ -402,7 +403,7 @@ async function command(argv: string[], io: Io, done: Done): Promise<number> {
     const early = sink.settled;
     const failed = sink.write();
     if (failed) {
-      if (!early) io.err(`error: ${failed}\n`);
+      if (!early) io.err(`error: ${failed.message}\n`);
       return 2;
     }
   }

@@ -25,7 +25,7 @@ import type { Head } from '../io/commit.js';
 import { OutputError, checkPatchDir, realish } from '../io/outputs.js';
 import { FileTexts, OrderedSpool } from '../io/spool.js';
 import { FixStream } from '../io/stream.js';
-import { SpooledOutput } from '../io/write.js';
+import { SpooledOutput, UnflushedError } from '../io/write.js';
 import {
   CommitSignals,
   clearUnwritten,
@@ -264,6 +264,8 @@ interface Delivery {
   declined?: boolean;
   /** --patch -: stdout failed, the patch on it is cut (cli.ts says why, last). */
   cut?: boolean;
+  /** --patch FILE: written, but its folder could not be flushed to disk (UnflushedError): the patch is there, not surely on disk. */
+  unflushed?: boolean;
   /** --commit interrupted by a signal: the exit code, and where each repository is left. */
   interrupted?: { code: number; lines: string[] };
 }
@@ -333,14 +335,23 @@ async function writePatches(
   const d: Delivery = { delivered: new Set(), failed: new Map(stream.failed), errors: [...result.errors], after: [] };
   const patches = stream.patches!;
   if (p.patch) {
+    /** The patch is in place: its files are delivered. */
+    let placed = false;
     try {
       writeSpooled(p.patch, patches.spool!, io);
       // A patch cut on stdout delivers no file: the summary must not say it was written.
       d.cut = p.patch === '-' && (await io.outFailed?.()) !== undefined;
-      if (!d.cut) for (const o of stream.held) if (!d.failed.has(o)) d.delivered.add(o);
+      placed = !d.cut;
     } catch (err) {
-      d.errors.push({ file: p.patch, message: (err as Error).message });
+      // Written, its folder not flushed (EIO): the patch is there, whole, not surely on disk; the run still fails
+      // (exit 2), as a fix in place whose folder cannot be flushed does.
+      if (err instanceof UnflushedError) placed = d.unflushed = true;
+      d.errors.push({
+        file: p.patch,
+        message: err instanceof UnflushedError ? `the patch is written, but ${err.why}` : (err as Error).message,
+      });
     }
+    if (placed) for (const o of stream.held) if (!d.failed.has(o)) d.delivered.add(o);
   }
   const writer = patches.dir;
   if (p.patchDir && writer) {
@@ -529,7 +540,16 @@ function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream:
   // The text report (the diff) is all on stdout by now: --output's file put in place before the summary, which counts its failure.
   const outputError = p.format === 'text' ? io.settle?.() : undefined;
   if (outputError)
-    errors = [...errors, { file: p.output!, message: `the report is not written: ${outputError.replace(/^cannot write [^:]*: /, '')}` }];
+    errors = [
+      ...errors,
+      {
+        file: p.output!,
+        message:
+          outputError instanceof UnflushedError
+            ? `the report is written, but ${outputError.why}`
+            : `the report is not written: ${outputError.message.replace(/^cannot write [^:]*: /, '')}`,
+      },
+    ];
   const allErrs = allErrors(shown, errors);
   const write = stream.attempted;
   if (p.format === 'text') {
@@ -554,7 +574,7 @@ function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream:
           ? 'the patch on stdout is incomplete'
           : p.patch
             ? patched
-              ? `patch written to ${patchName}`
+              ? `patch written to ${patchName}${d?.unflushed ? ' (not surely on disk: its folder could not be flushed)' : ''}`
               : 'no patch written'
             : write
               ? `${files(stream.writtenCount)} written`

@@ -55,14 +55,14 @@ export function captured(io: Io, file: string, cwd: string) {
   const spool = new SpooledOutput(path.resolve(cwd, file), file);
   let cancelled = false;
   /** Once put in place (or failed): what write() said. */
-  let result: { error?: string } | undefined;
-  const write = (): string | undefined => {
+  let result: { error?: Error } | undefined;
+  const write = (): Error | undefined => {
     if (!result) {
       try {
         spool.commit();
         result = {};
       } catch (err) {
-        result = { error: (err as Error).message };
+        result = { error: err as Error };
       }
     }
     return result.error;
@@ -89,7 +89,7 @@ export function captured(io: Io, file: string, cwd: string) {
       cancelled = true;
       spool.discard();
     },
-    /** Puts the report in place (once); the error's message when it cannot be written. */
+    /** Puts the report in place (once); the error when it cannot be written (an UnflushedError: written, its folder not synced). */
     write,
   };
 }

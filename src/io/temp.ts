@@ -345,7 +345,7 @@ export function cleanStaleTemps(temps: string[], display: (abs: string) => strin
     if (journal && Array.isArray(journal.renames)) {
       const pending = journal.renames.filter((r) => exists(r.temp));
       const changed = pending.filter((r) => currentStamp(r.target) !== r.stamp);
-      if (pending.length > 0 && changed.length === 0) {
+      if (changed.length === 0) {
         const done = new Set<string>();
         for (const r of pending) {
           try {
@@ -360,20 +360,27 @@ export function cleanStaleTemps(temps: string[], display: (abs: string) => strin
             });
           }
         }
-        // The renames on disk before the journal goes (below), as a fix's own (src/io/durable.ts); kept if not.
-        for (const dir of new Set([...done].map((t) => path.dirname(t)))) {
+        // Every rename of the group on disk before the journal goes (below), as a fix's own (src/io/durable.ts): those
+        // completed now and those the run that wrote it made (a run whose folder sync failed kept its journal: write.ts,
+        // and a run killed before its sync left it); kept if a sync fails.
+        const renamed = journal.renames.map((r) => r.target).filter((t) => done.has(t) || !pending.some((r) => r.target === t));
+        for (const dir of new Set(renamed.map((t) => path.dirname(t)))) {
           try {
             syncFolder(dir);
           } catch (err) {
+            const code = (err as NodeJS.ErrnoException).code;
+            if (code === 'ENOENT' || code === 'ENOTDIR') continue; // the folder is gone: nothing in it left to put on disk
             kept.add(j);
-            for (const t of [...done].filter((x) => path.dirname(x) === dir))
+            for (const t of renamed.filter((x) => path.dirname(x) === dir))
               out.errors.push({
                 file: display(t),
-                message: `completed the write an interrupted kmsfix run had begun, but its folder could not be flushed to disk (${describeError(err)}): a power loss may undo it; its group's journal is kept for the next fix run`,
+                message: done.has(t)
+                  ? `completed the write an interrupted kmsfix run had begun, but its folder could not be flushed to disk (${describeError(err)}): a power loss may undo it; its group's journal is kept for the next fix run`
+                  : `written by an earlier kmsfix run, but its folder still cannot be flushed to disk (${describeError(err)}): a power loss may undo it; its group's journal is kept for the next fix run`,
               });
           }
         }
-      } else if (changed.length > 0) {
+      } else {
         const files = journal.renames.map((r) => display(r.target)).join(', ');
         for (const r of changed) {
           out.errors.push({

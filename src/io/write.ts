@@ -82,6 +82,19 @@ export class WriteError extends Error {
   }
 }
 
+/**
+ * An output put in place whose folder could not be synced after its rename (EIO): the file is there, whole, but a
+ * power loss may undo it (durable.ts). `why` says so without the file's name (a report's or a patch's summary words it).
+ */
+export class UnflushedError extends WriteError {
+  constructor(
+    display: string,
+    readonly why: string,
+  ) {
+    super(`${display} is written, but ${why}`, true);
+  }
+}
+
 /** Whether a file's fix is on disk, by its outcome in writeGroups. */
 export const wasWritten = (err: Error | undefined): boolean => err === undefined || (err instanceof WriteError && err.written);
 
@@ -592,9 +605,9 @@ export class SpooledOutput {
           syncFolderOf(this.absPath);
           return;
         } catch (err) {
-          throw new WriteError(
-            `${this.display} is written, but its folder could not be flushed to disk (${describeError(err)}): a power loss may undo it`,
-            true,
+          throw new UnflushedError(
+            this.display,
+            `its folder could not be flushed to disk (${describeError(err)}): a power loss may undo it`,
           );
         }
       }

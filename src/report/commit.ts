@@ -441,13 +441,15 @@ function interruptedState(
 }
 
 /**
- * Why --commit's record could not be written in the git dir (`err`: the write's or the sync's error): a permission
- * says "make it writable"; a disk that cannot sync (EIO) is not a permission (adversarial pass 2 of session 61, F2).
+ * Why --commit's record could not be written in the git dir (`err`: the write's or the sync's error), with the step that
+ * fits the error: a permission says "make it writable"; a full disk or quota (ENOSPC, EDQUOT) is space to free; a disk
+ * that cannot write or sync (EIO) is the disk's, not a permission (adversarial pass 2 of session 61, F2).
  */
 export function recordError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   const what = `not written: --commit records the files it writes in the repository's git dir first, and cannot (${(err as Error).message})`;
-  return ['EACCES', 'EPERM', 'EROFS'].includes(code)
-    ? `${what}: make it writable, then run again`
-    : `${what}: check the disk, then run again`;
+  if (['EACCES', 'EPERM', 'EROFS'].includes(code)) return `${what}: make it writable, then run again`;
+  if (code === 'ENOSPC') return `${what}: the disk is full: free some space on it, then run again`;
+  if (code === 'EDQUOT') return `${what}: your disk quota is used up: free some space in it, then run again`;
+  return `${what}: check the disk, then run again`;
 }

@@ -233,10 +233,77 @@ describe('a fix in place writes durably', () => {
     watch.failSyncOf = (p) => (p === dir ? eio() : undefined);
     const c = cleanStaleTemps([pending, journal], (p) => path.basename(p));
     expect(c.completed).toEqual(['h.yaml']);
-    expect(c.errors.map((e) => e.message)).toEqual([expect.stringMatching(/its group's journal is kept for the next fix run$/)]);
+    // g.yaml, which the killed run renamed, is in that folder too: not surely on disk either.
+    expect(c.errors.map((e) => [e.file, e.message])).toEqual([
+      ['g.yaml', expect.stringMatching(/^written by an earlier kmsfix run, but .*its group's journal is kept for the next fix run$/)],
+      ['h.yaml', expect.stringMatching(/^completed the write .*its group's journal is kept for the next fix run$/)],
+    ]);
     expect(readFileSync(h, 'utf8')).toBe('new h');
     expect(existsSync(journal)).toBe(true);
     expect(c.removed).not.toContain(journal);
+  });
+
+  it('syncs the folders of a kept journal whose renames are all done before removing it; keeps it while they cannot be synced', () => {
+    // A journal a fix kept (its folder's sync failed after the renames: both files new, no temp file left).
+    const dir = folder({ 'g.yaml': 'new g', 'h.yaml': 'new h' });
+    const sub = path.join(dir, 'sub');
+    mkdirSync(sub);
+    writeFileSync(path.join(sub, 'k.yaml'), 'new k');
+    const journal = path.join(dir, `.kmsfix-tmp-${process.pid}-1.0a1b2c3d.0.journal`);
+    writeFileSync(
+      journal,
+      JSON.stringify({
+        version: 1,
+        pid: process.pid,
+        renames: ['g.yaml', 'h.yaml', 'sub/k.yaml'].map((n) => ({
+          temp: path.join(dir, path.dirname(n), `.kmsfix-tmp-${process.pid}-1.0a1b2c3d-${path.basename(n)}`),
+          target: path.join(dir, n),
+          stamp: 'done',
+        })),
+      }),
+    );
+    // The disk still fails: the journal stays, each file of that folder said.
+    watch.failSyncOf = (p) => (p === sub ? eio() : undefined);
+    const failing = cleanStaleTemps([journal], (p) => path.relative(dir, p));
+    expect(failing.errors).toEqual([
+      {
+        file: path.join('sub', 'k.yaml'),
+        message:
+          "written by an earlier kmsfix run, but its folder still cannot be flushed to disk (input/output error (EIO)): a power loss may undo it; its group's journal is kept for the next fix run",
+      },
+    ]);
+    expect(existsSync(journal)).toBe(true);
+    expect(failing.removed).toEqual([]);
+    // The disk is back: both folders synced, then the journal removed.
+    watch.failSyncOf = undefined;
+    watch.events = [];
+    const c = cleanStaleTemps([journal], (p) => path.relative(dir, p));
+    expect(c.errors).toEqual([]);
+    expect(c.removed).toEqual([journal]);
+    expect(existsSync(journal)).toBe(false);
+    expect(watch.events).toEqual(expect.arrayContaining([`sync ${dir}`, `sync ${sub}`]));
+    expect(readFileSync(path.join(dir, 'g.yaml'), 'utf8')).toBe('new g');
+  });
+
+  it('removes a done journal whose folder is gone (nothing left there to put on disk)', () => {
+    const dir = folder({ 'g.yaml': 'new g' });
+    const journal = path.join(dir, `.kmsfix-tmp-${process.pid}-1.0a1b2c3d.0.journal`);
+    const gone = path.join(dir, 'gone');
+    writeFileSync(
+      journal,
+      JSON.stringify({
+        version: 1,
+        pid: process.pid,
+        renames: [
+          { temp: path.join(dir, `.kmsfix-tmp-${process.pid}-1.0a1b2c3d-g.yaml`), target: path.join(dir, 'g.yaml'), stamp: 'done' },
+          { temp: path.join(gone, `.kmsfix-tmp-${process.pid}-1.0a1b2c3d-h.yaml`), target: path.join(gone, 'h.yaml'), stamp: 'done' },
+        ],
+      }),
+    );
+    const c = cleanStaleTemps([journal], (p) => path.relative(dir, p));
+    expect(c.errors).toEqual([]);
+    expect(c.removed).toEqual([journal]);
+    expect(watch.events).toContain(`sync ${dir}`);
   });
 
   it('syncs the copy of an edit saved beside its file (.kmsfix-lost-<pid>) before its folder is synced', async () => {

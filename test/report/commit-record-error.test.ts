@@ -14,4 +14,15 @@ describe('recordError', () => {
     expect(m).not.toContain('make it writable');
     expect(m).toMatch(/cannot \(EIO: i\/o error, fsync\): check the disk, then run again$/);
   });
+
+  it('a full disk or quota (ENOSPC, EDQUOT): space to free, not a permission', () => {
+    const full = recordError(err('ENOSPC', 'ENOSPC: no space left on device, write'));
+    expect(full).not.toContain('make it writable');
+    expect(full).toMatch(/cannot \(ENOSPC: no space left on device, write\): the disk is full: free some space on it, then run again$/);
+    const quota = recordError(err('EDQUOT', 'EDQUOT: disk quota exceeded, write'));
+    expect(quota).not.toContain('make it writable');
+    expect(quota).toMatch(
+      /cannot \(EDQUOT: disk quota exceeded, write\): your disk quota is used up: free some space in it, then run again$/,
+    );
+  });
 });
