@@ -21,6 +21,7 @@ import { switchAlone, type TfDetection, type TfTable } from './detect.js';
 import { WORDS } from './words.js';
 import { boolOf } from './settings.js';
 import { replicaKeys, tablePlace, type Replica } from './replicaKeys.js';
+import { unitCopies } from './generatedFiles.js';
 import { informsModule, moduleInfo, unique, type ModuleInfo, type SharedKey } from './module.js';
 import { literalRegion, placeKey, placeLabel, placeWords, type Placement } from './placement.js';
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
@@ -579,7 +580,8 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
     group.some((m) => m.targets.length > 0) && (await isRootModule(tops, siblingFiles)) && !(await calledModule(group[0].file, context));
   const mode = options.keyPolicy ?? DEFAULT_KEY_POLICY;
   const deny = options.key?.denyDirectGrants === true;
-  const info = moduleInfo(tops, mode, options.key?.alias, deny);
+  // What the terragrunt units that deploy the module write into their copies of it (data sources, constraints).
+  const info = moduleInfo(tops, mode, options.key?.alias, deny, await unitCopies(group[0].file, context));
   const decls = new Decls(info, mode, deny);
   // Every file's blocks, for a --kms-key-arn expression (its variable, local... must be declared): parsed once, only then.
   let everyTop: Promise<TopBlock[]> | undefined;

@@ -809,7 +809,8 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
       // alias beside the call would be created either way.
       const count = attr(tb, 'count');
       const made = count ? evaluate(count.value, callEnv) : undefined;
-      if (count && !(made?.known && typeof made.value === 'number' && made.value >= 1))
+      const countAt = count && !(made?.known && typeof made.value === 'number' && made.value >= 1) ? obstacles.length : undefined;
+      if (count && countAt !== undefined)
         obstacles.push({
           kind: 'generated-key',
           step:
@@ -860,6 +861,11 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
         missing.length > 0 && reads.length === 0 && !(await (inPlace ??= fixedInPlace(files, context)))
           ? addedInput(sse, callEnv)
           : undefined;
+      // No key beside the call either way: the module's table takes its settings from no input the call can pass, and
+      // none is to be added. The module-literal step (kmsfix fixes the table in the module's folder, count and all) is the
+      // one; the count step's "pass the key to the module's key input" named an input the module does not have, while the
+      // same run's fix gave the module's table its key (real-world round 45, F2).
+      if (countAt !== undefined && missing.length > 0 && reads.length === 0 && !add) obstacles.splice(countAt, 1);
       const nameAttr = attr(tb, 'name');
       const name = nameAttr ? evaluate(nameAttr.value, callEnv) : undefined;
       const nameVar = nameAttr && directVariable(nameAttr.value, callEnv);

@@ -39,13 +39,26 @@ export interface ModuleInfo {
   sharedKey: Map<string, SharedKey>;
   /**
    * The attribute of `data "aws_region"` that holds the region's name: `region` when the module
-   * requires hashicorp/aws 6 or later (`name` is deprecated there), `name` otherwise (all it has before 6).
+   * requires hashicorp/aws 6 or later (`name` is deprecated there), `name` otherwise (all it has before 6). A module
+   * terragrunt units deploy: `region` when each unit's copy requires 6 (its generated files' constraints with the
+   * module's, else the unit's lock file, else the module's: regionAttributeOf). `.id` is no way out for a module
+   * that says nothing: hashicorp/aws 6 deprecates it too (the data source's `id` has `region` as its alternate;
+   * Pulumi's provider, built from it, marks GetRegionResult.id deprecated), so such a module keeps `name`.
    */
   regionAttribute: 'name' | 'region';
   /** local name -> its value, for the locals that are plain strings. */
   locals: Map<string, string>;
   /** The `name` of each `aws_kms_alias` of the module, as written (trimmed): a fix names its alias apart from them. */
   aliasNames: Set<string>;
+}
+
+/**
+ * A copy of the module that a terragrunt unit deploys (generatedFiles.ts): the top blocks of the files its `generate`
+ * blocks write into it, and of the unit's lock file (none when it has none).
+ */
+export interface DeployedCopy {
+  generated: TopBlock[];
+  lock: TopBlock[];
 }
 
 /** A region as a map key: a literal region, or an expression's text. */
@@ -226,7 +239,17 @@ export function informsModule(text: string): boolean {
 /** Blocks that name resource addresses the module must not declare (Terraform refuses a plan that does). */
 const REFACTORING = new Set(['moved', 'removed', 'import']);
 
-export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode, aliasTemplate?: string, denyDirectGrants = false): ModuleInfo {
+/**
+ * `copies`: the module's copies that terragrunt units deploy (generatedFiles.ts), whose generated files declare data
+ * sources and constraints of their own (declaredElsewhere, regionAttributeOf).
+ */
+export function moduleInfo(
+  tops: TopBlock[],
+  mode: KeyPolicyMode,
+  aliasTemplate?: string,
+  denyDirectGrants = false,
+  copies: DeployedCopy[] = [],
+): ModuleInfo {
   const info: ModuleInfo = {
     taken: new Set(),
     caller: new Map(),
@@ -236,7 +259,7 @@ export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode, aliasTemplate?
     providerByRegion: providersByRegion(tops),
     regionOfProvider: providerRegions(tops),
     sharedKey: sharedKeys(tops, aliasTemplate),
-    regionAttribute: awsProviderMajor(tops) >= 6 ? 'region' : 'name',
+    regionAttribute: regionAttributeOf(tops, copies),
     locals: plainLocals(tops),
     aliasNames: new Set(),
   };
@@ -270,6 +293,7 @@ export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode, aliasTemplate?
       else if (kind === 'aws_region' && !t.attr('region') && !t.attr('name') && !info.region.has(provider)) info.region.set(provider, name);
     }
   }
+  declaredElsewhere(info, tops, copies);
   // kmsfix's own policy documents of this mode (with the Deny of direct grants exactly when asked), from an earlier run: the Region through a provider's
   // data "aws_region", or as a key's `region` argument writes it (`dynamodb.eu-west-2.amazonaws.com`,
   // `dynamodb.${var.region}.amazonaws.com`), with the account of a provider's data "aws_caller_identity".
@@ -287,6 +311,65 @@ export function moduleInfo(tops: TopBlock[], mode: KeyPolicyMode, aliasTemplate?
     }
   }
   return info;
+}
+
+/**
+ * The attribute of `data "aws_region"` that holds the Region's name (ModuleInfo.regionAttribute): `region` when the
+ * module requires hashicorp/aws 6 or later; for a module terragrunt units deploy, when each unit's copy does (its
+ * generated files' constraints and the module's; with none, the unit's lock file, else the module's).
+ */
+function regionAttributeOf(tops: TopBlock[], copies: DeployedCopy[]): 'name' | 'region' {
+  const six = (all: TopBlock[]) => awsProviderMajor(all) >= 6;
+  if (copies.length === 0) return six(tops) ? 'region' : 'name';
+  // awsProviderMajor reads the first lock file's block: the unit's, before the module folder's.
+  return copies.every((c) => six([...c.generated, ...c.lock, ...tops])) ? 'region' : 'name';
+}
+
+const FIX_DATA = ['aws_caller_identity', 'aws_partition', 'aws_region'] as const;
+
+/**
+ * Data sources of the kinds the fix declares that the module has where terragrunt deploys it, or that it reads and
+ * declares where kmsfix cannot see (real-world round 45, F1): never declared a second time.
+ * - Each name a unit's generated files declare is taken; one every unit declares, through the same provider (and, for
+ *   `aws_region`, with no `region` or `name` of its own), is reused for that provider when the module has none.
+ * - A `data.aws_caller_identity.x` (or aws_partition, aws_region) the module reads and nothing kmsfix reads declares
+ *   is declared elsewhere (a generated file whose contents kmsfix does not read, an override): its name is taken, and
+ *   one named `current`, the name the fix gives the default provider's, is reused for the default provider.
+ */
+function declaredElsewhere(info: ModuleInfo, tops: TopBlock[], copies: DeployedCopy[]): void {
+  const maps = { aws_caller_identity: info.caller, aws_partition: info.partition, aws_region: info.region };
+  const declared = new Set<string>();
+  for (const t of [...tops, ...copies.flatMap((c) => c.generated)])
+    if (t.type === 'data' && t.labels.length === 2) declared.add(`data.${t.labels[0]}.${t.labels[1]}`);
+  for (const c of copies)
+    for (const t of c.generated) {
+      if (t.type === 'data' && t.labels.length === 2) info.taken.add(`data.${t.labels[0]}.${t.labels[1]}`);
+      else if (t.type === 'resource' && t.labels.length === 2) info.taken.add(`${t.labels[0]}.${t.labels[1]}`);
+    }
+  const reusable = (t: TopBlock, kind: string) =>
+    t.type === 'data' &&
+    t.labels.length === 2 &&
+    t.labels[0] === kind &&
+    !t.attr('count') &&
+    !t.attr('for_each') &&
+    (kind !== 'aws_region' || (!t.attr('region') && !t.attr('name')));
+  for (const kind of FIX_DATA) {
+    const names = maps[kind];
+    for (const t of copies[0]?.generated ?? []) {
+      if (!reusable(t, kind)) continue;
+      const provider = providerRef(t.attr('provider')?.value);
+      const same = (u: TopBlock) => reusable(u, kind) && u.labels[1] === t.labels[1] && providerRef(u.attr('provider')?.value) === provider;
+      if (!names.has(provider) && copies.every((c) => c.generated.some(same))) names.set(provider, t.labels[1]);
+    }
+  }
+  for (const t of tops)
+    for (const m of t.text.matchAll(/\bdata\.(aws_caller_identity|aws_partition|aws_region)\.([A-Za-z_][\w-]*)/g)) {
+      const address = `data.${m[1]}.${m[2]}`;
+      if (declared.has(address)) continue;
+      info.taken.add(address);
+      const names = maps[m[1] as (typeof FIX_DATA)[number]];
+      if (m[2] === 'current' && !names.has('')) names.set('', 'current');
+    }
 }
 
 /** A new name of this kind (`aws_kms_key`, `data.aws_region`...), taken from now on. */

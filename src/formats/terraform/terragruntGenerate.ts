@@ -26,19 +26,9 @@ export async function generatedTables(file: SourceFile, blocks: HBlock[], contex
     // The parser keeps no body of a block kmsfix does not read: the heredoc is found in the block's text.
     const text = file.text.slice(g.start, g.end);
     if (!text.includes('aws_dynamodb_table')) continue;
-    // A quoted string's escapes (`\n`, `\"`) would need decoding: its table is not read.
-    const heredoc = /(^|\n)[ \t]*contents[ \t]*=[ \t]*<<(-?)([A-Za-z_][\w-]*)[ \t]*\r?\n/.exec(text);
-    if (!heredoc) continue;
-    const start = g.start + heredoc.index + heredoc[0].length;
-    const close = new RegExp(`\\r?\\n[ \\t]*${heredoc[3]}[ \\t]*(\\r?\\n|$)`).exec(file.text.slice(start - 1));
-    if (!close) continue;
-    let body = file.text.slice(start, start - 1 + close.index);
-    // `disable = true`: terragrunt writes nothing for the block, and its tables are not deployed (session
-    // 55, F10). Read outside the heredoc only (the contents may say `disable = true` of something else); any other
-    // value (`local.off`) keeps the tables reported.
-    const outside = `${text.slice(0, heredoc.index)}\n${file.text.slice(start - 1 + close.index + close[0].length, g.end)}`;
-    if (/(?:^|\n)[ \t]*disable[ \t]*=[ \t]*true[ \t]*(?:[#\r\n]|\/\/|$)/.test(outside)) continue;
-    if (heredoc[2] === '-') body = dedent(body);
+    const heredoc = generateHeredoc(file.text, g);
+    if (!heredoc || heredoc.disabled) continue;
+    const { start, body } = heredoc;
     // Terragrunt interpolates the heredoc before writing it: `$${` stands for `${` (no table setting reads one).
     const { text: written, open } = await interpolated(body, file, context);
     const det = await detectTerraform({ path: file.path, absPath: file.absPath, text: written }).catch(() => undefined);
@@ -70,6 +60,31 @@ export async function generatedTables(file: SourceFile, blocks: HBlock[], contex
     }
   }
   return out;
+}
+
+/**
+ * A generate block's `contents` heredoc (`contents = <<EOF ... EOF`, `<<-EOF` dedented): its text, where it starts
+ * in the file, and whether the block is `disable = true` (terragrunt writes nothing for it: session 55, F10; read
+ * outside the heredoc only, since the contents may say `disable = true` of something else; any other value, as
+ * `local.off`, counts as written). Undefined for other contents: a quoted string's escapes (`\n`, `\"`) would need
+ * decoding. One reader for the tables a unit generates and for the declarations it writes into the module it deploys
+ * (generatedFiles.ts).
+ */
+export function generateHeredoc(fileText: string, g: HBlock): { start: number; body: string; disabled: boolean } | undefined {
+  const text = fileText.slice(g.start, g.end);
+  const heredoc = /(^|\n)[ \t]*contents[ \t]*=[ \t]*<<(-?)([A-Za-z_][\w-]*)[ \t]*\r?\n/.exec(text);
+  if (!heredoc) return undefined;
+  const start = g.start + heredoc.index + heredoc[0].length;
+  const close = new RegExp(`\\r?\\n[ \\t]*${heredoc[3]}[ \\t]*(\\r?\\n|$)`).exec(fileText.slice(start - 1));
+  if (!close) return undefined;
+  const body = fileText.slice(start, start - 1 + close.index);
+  const outside = `${text.slice(0, heredoc.index)}\n${fileText.slice(start - 1 + close.index + close[0].length, g.end)}`;
+  return { start, body: heredoc[2] === '-' ? dedent(body) : body, disabled: generateDisabled(outside) };
+}
+
+/** Whether a generate block's text (its contents left out) says `disable = true`. */
+export function generateDisabled(outside: string): boolean {
+  return /(?:^|\n)[ \t]*disable[ \t]*=[ \t]*true[ \t]*(?:[#\r\n]|\/\/|$)/.test(outside);
 }
 
 /**

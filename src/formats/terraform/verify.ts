@@ -3,10 +3,13 @@
  * applied: HashiCorp's own parser accepts what each fix changed (hclcheck.ts); each fixed table
  * points at a key with rotation on, declared in the same file or, for a key shared by the module
  * (--key-strategy shared), in another file of the module as the same fix leaves it; or at the key
- * given with --kms-key-arn; a table switched on alone keeps its own key.
+ * given with --kms-key-arn; a table switched on alone keeps its own key; and no block the fix adds is one a
+ * terragrunt unit that deploys the module already writes into its copy with a `generate` block (generatedFiles.ts:
+ * Terraform refuses the copy, "Duplicate data ... configuration"; real-world round 45, F1).
  */
 import type { DiskContext, FixOptions, FixedFile } from '../../core/types.js';
 import { switchAlone, type TfDetection } from './detect.js';
+import { unitCopies } from './generatedFiles.js';
 import { siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 
 const KEY_REF = /^aws_kms_key\.([A-Za-z_][\w-]*)(\[[^\]]*\])?\.arn$/;
@@ -20,6 +23,7 @@ export async function verifyTerraform(files: FixedFile<TfDetection>[], options: 
     const problem = check ? await check(f.file.path, f.file.text, f.edits, f.detection.hcl, f.before.file.text) : undefined;
     problems.push(problem ? [`the fixed file does not parse with HashiCorp's parser: ${problem}`] : []);
   }
+  for (const [i, f] of files.entries()) if (f.edits.length > 0) problems[i].push(...(await generatedTwice(f, context)));
   if (options.kmsKeyArn) return problems;
   // A shared key is declared in one file of the module and referenced from the others.
   const elsewhere = options.keyStrategy === 'shared' ? await keysOfModule(files, context) : undefined;
@@ -60,4 +64,32 @@ async function keysOfModule(files: FixedFile<TfDetection>[], context: DiskContex
   add(await siblingBlocks(await context.siblings()));
   for (const f of files) add(summarize(f.detection, f.file.text));
   return keys;
+}
+
+/** The data sources and resources the fix added to the file that a unit deploying its module generates too. */
+async function generatedTwice({ file, detection, before }: FixedFile<TfDetection>, context: DiskContext): Promise<string[]> {
+  const copies = await unitCopies(file, context);
+  if (copies.length === 0) return [];
+  const address = (t: TopBlock) =>
+    t.labels.length !== 2
+      ? undefined
+      : t.type === 'data'
+        ? `data.${t.labels[0]}.${t.labels[1]}`
+        : t.type === 'resource'
+          ? t.labels.join('.')
+          : undefined;
+  const had = new Set(summarize(before.detection, before.file.text).map(address));
+  const problems: string[] = [];
+  for (const t of summarize(detection, file.text)) {
+    const a = address(t);
+    if (a === undefined || had.has(a)) continue;
+    for (const c of copies) {
+      const twin = c.generated.find((g) => address(g) === a);
+      if (twin) {
+        problems.push(`${a} is declared twice where ${c.unit} deploys the module: its ${twin.writtenBy} declares it too`);
+        break;
+      }
+    }
+  }
+  return problems;
 }

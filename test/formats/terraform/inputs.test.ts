@@ -288,6 +288,34 @@ describe('tables decided by module inputs', () => {
     expect(call.newText).not.toContain('aws_kms_key');
   });
 
+  it("a local module's table with count decided by the call and no key input: the step is the module's fix, not a key input it lacks", async () => {
+    // Real-world round 45, F2 (opg-use-an-lpa's ./region module): the count step said "pass the key to the module's key input"
+    // while the module has none, and the same run's fix gave the module's table its key.
+    const files = [
+      {
+        path: 'region/cleanup.tf',
+        text:
+          'variable "account_name" {\n  type = string\n}\n\nresource "aws_dynamodb_table" "cleanup" {\n' +
+          '  count        = var.account_name == "development" ? 1 : 0\n  name         = "WorkspaceCleanup"\n' +
+          '  billing_mode = "PAY_PER_REQUEST"\n  hash_key     = "id"\n\n  attribute {\n    name = "id"\n    type = "S"\n  }\n}\n',
+      },
+      {
+        path: 'main.tf',
+        text:
+          'provider "aws" {\n  region = "eu-west-1"\n}\n\nvariable "account_name" {\n  type = string\n}\n\n' +
+          'module "eu_west_1" {\n  source       = "./region"\n  account_name = var.account_name\n}\n',
+      },
+    ];
+    const call = (await scan(files))['module.eu_west_1'];
+    expect(call.fixable).toBe(false);
+    expect(call.blocker).not.toContain("pass the key to the module's key input");
+    expect(call.blocker).toContain("kmsfix fixes that table where it scans the module's folder (region, from this file's folder)");
+    const fixed = await processMemory(files, 'fix');
+    expect(fixed.outcomes.find((o) => o.file.path === 'region/cleanup.tf')!.newText).toContain(
+      'kms_key_arn = aws_kms_key.cleanup[count.index].arn',
+    );
+  });
+
   it("a local module's table with for_each: a call that gives it an empty collection creates no table and is not reported", async () => {
     const sse = '    enabled     = var.sse\n    kms_key_arn = var.key\n';
     const files = (names: string, def = '') => [
