@@ -52,8 +52,9 @@ const DEPTH = 3;
 
 /** Is `module` (as written) an npm package other than the framework's own, a built-in module or the project's (relative)? */
 export function isOtherPackage(module: string): boolean {
-  if (module.startsWith('.') || module.startsWith('/') || isBuiltin(module)) return false;
-  return !FRAMEWORK.test(module) && !ANNOTATING.test(module);
+  // The framework's packages first: most of a stack's modules, and the test that splits no text (isBuiltin does).
+  if (module.startsWith('.') || module.startsWith('/') || FRAMEWORK.test(module)) return false;
+  return !ANNOTATING.test(module) && !isBuiltin(module);
 }
 
 /**
@@ -229,11 +230,12 @@ export function packageConstructCautions(d: TsDetection): void {
     const made = n.arguments && n.arguments.length > 0 ? packageOfNew(n, d) : undefined;
     if (made && n.arguments) note(n.arguments, `${made.cls} (${packageOf(made.module)})`, false);
   }
-  let libraries: Set<string> | undefined;
-  for (const c of callExpressions(d.sf)) {
+  // A call is another package's code only in a construct library of the file (calledCode): a file that calls or creates
+  // none (most stacks: the framework's packages only) has no call to read, and its calls' arguments are not walked.
+  const libraries = constructPackages(d);
+  for (const c of libraries.size === 0 ? [] : callExpressions(d.sf)) {
     // The arguments hold a table before the callee is read (its receiver's value may be looked up in the class).
     if (!c.arguments.some((a) => !ts.isSpreadElement(a) && tablesIn(a, tables).length > 0)) continue;
-    libraries ??= constructPackages(d);
     const code = calledCode(c, d, libraries);
     if (code) note(c.arguments, code, true);
   }
