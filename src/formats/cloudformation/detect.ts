@@ -55,6 +55,7 @@ import {
   sseSettingsOf,
 } from '../cfn-values/settings.js';
 import { stackPolicyDenial, stackPolicyStep } from './stackPolicy.js';
+import { expand, type NamingLoop } from './loopNames.js';
 import {
   child,
   looksLikeJson,
@@ -123,6 +124,8 @@ export interface ForEachLoop {
   body: CMap;
   /** The collection's values, when written as a list (or the default of a CommaDelimitedList parameter); undefined otherwise. */
   values?: string[];
+  /** The values are written as a list: the same in every deploy (a parameter's default is not: a deploy may pass others). */
+  listed?: true;
   /** The loop whose body holds this one (a nested `Fn::ForEach`); undefined for a loop of Resources. */
   outer?: ForEachLoop;
 }
@@ -825,8 +828,10 @@ function forEachLoop(rp: CPair, defaults: Defaults | undefined, outer?: ForEachL
   if (identifier === undefined || body?.kind !== 'map') return undefined;
   const loop: ForEachLoop = { pair: rp, identifier, body };
   if (outer) loop.outer = outer;
-  const values = collectionValues(resolveAlias(v.items[1]), defaults);
+  const collection = resolveAlias(v.items[1]);
+  const values = collectionValues(collection, defaults);
   if (values) loop.values = values;
+  if (values && collection?.kind === 'seq') loop.listed = true;
   return loop;
 }
 
@@ -838,15 +843,6 @@ function collectionValues(node: CNode | null | undefined, defaults: Defaults | u
   const param = parameterDefault(node, defaults);
   const list = param ? scalarString(param.value) : undefined;
   return list === undefined ? undefined : list.split(',').map((x) => x.trim());
-}
-
-/** An output key with the loop's values put in (`${Name}` as written, `&{Name}` without non-alphanumerics). */
-function expand(key: string, identifier: string, value: string): string {
-  return key
-    .split('${' + identifier + '}')
-    .join(value)
-    .split('&{' + identifier + '}')
-    .join(value.replace(/[^A-Za-z0-9]/g, ''));
 }
 
 /** The loops from the outermost to this one. */
@@ -958,4 +954,11 @@ function tableNameInArn(n: CNode | null | undefined): string | undefined {
   if (fn === 'Ref') return arg?.kind === 'scalar' ? `\${${String(arg.value)}}` : undefined;
   if (fn === 'Fn::Sub') return arg?.kind === 'scalar' ? String(arg.value) : undefined;
   return undefined;
+}
+
+/** A table's loops (outermost first) as naming reads them: values only where written as a list. */
+export function namingLoops(loop: ForEachLoop | undefined): NamingLoop[] {
+  return loop
+    ? loopChain(loop).map((l) => ({ key: l.pair.key, identifier: l.identifier, ...(l.listed && l.values ? { values: l.values } : {}) }))
+    : [];
 }
