@@ -53,6 +53,7 @@ import {
   serviceDefaults,
   settingsOf,
   sseSettingsOf,
+  loopKeySetting,
 } from '../cfn-values/settings.js';
 import { stackPolicyDenial, stackPolicyStep } from './stackPolicy.js';
 import { expand, type NamingLoop } from './loopNames.js';
@@ -652,6 +653,8 @@ export function detectCloudFormation(
         obstacles: [],
       };
       if (kind === 'global') encryption.replicas = replicasOf(file.text, props, deployed);
+      // A key that names a loop's identifier (`!Ref KeyArn`, `!Sub '${Pair}'`): read per value of the collection.
+      if (loop) readPerValue(file.text, encryption, props, loop);
       // serverless-plugin-ifelse: what an entry removes or sets per stage.
       applyIfElse(encryption, ifElse(rp.key, type));
       // serverless.yml's resources.extensions: its Properties replace the table's, key by key, at package time.
@@ -843,6 +846,26 @@ function collectionValues(node: CNode | null | undefined, defaults: Defaults | u
   const param = parameterDefault(node, defaults);
   const list = param ? scalarString(param.value) : undefined;
   return list === undefined ? undefined : list.split(',').map((x) => x.trim());
+}
+
+/**
+ * The table's key read per value of its loops (settings.ts loopKeySetting), where it names an identifier and was not
+ * already unknown (a Fn::FindInMap on `!Ref Name` is read by the mapping's values); a key that is the AWS managed key
+ * for some tables only is not fixed in the loop body.
+ */
+function readPerValue(text: string, encryption: EncryptionFacts, props: CNode | null | undefined, loop: ForEachLoop): void {
+  const settings = encryption.settings;
+  if (settings.model !== 'sse' || !settings.key || settings.key.state === 'unreadable') return;
+  const node = child(resolveAlias(child(props, 'SSESpecification') ?? null), 'KMSMasterKeyId');
+  const loops = loopChain(loop).map((l) => ({
+    path: loopPath(l),
+    identifier: l.identifier,
+    ...(l.listed && l.values ? { values: l.values } : {}),
+  }));
+  const read = loopKeySetting(text, node, loops);
+  if (!read) return;
+  encryption.settings = { ...settings, key: read.setting };
+  if (read.partly) encryption.obstacles.push({ kind: 'for-each', loop: loopPath(loop), why: read.partly });
 }
 
 /** The loops from the outermost to this one. */

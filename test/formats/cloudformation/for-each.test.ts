@@ -191,4 +191,35 @@ Resources:
       expect(problems).toEqual(['the logical ID OrdersKey is given twice once the Fn::ForEach loops are expanded']);
     });
   });
+
+  describe('a key naming the loop identifier, read per value (fixtures/cloudformation/for-each-identifier-key)', () => {
+    const keyed = (collection: string, key: string) =>
+      `${loop(collection, "'T&{Name}'")}      SSESpecification:\n            SSEEnabled: true\n            SSEType: KMS\n            KMSMasterKeyId: ${key}\n`.replace(
+        '          BillingMode: PAY_PER_REQUEST\n      SSESpecification',
+        '          BillingMode: PAY_PER_REQUEST\n          SSESpecification',
+      );
+
+    it('the AWS managed key for one value: aws-managed, the value named, not fixed in the body', async () => {
+      const [t] = await scan(
+        keyed("['alias/aws/dynamodb', 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab']", '!Ref Name'),
+      );
+      expect([t.status, t.fixable]).toEqual(['aws-managed', false]);
+      expect(t.message).toContain(
+        'KMSMasterKeyId is !Ref Name (alias/aws/dynamodb where Name is alias/aws/dynamodb, in Fn::ForEach::Tables)',
+      );
+    });
+
+    it('a collection a deploy passes: unknown, naming the loop', async () => {
+      const [t] = await scan(keyed("!Split [',', !ImportValue Keys]", `!Sub '\${Name}'`));
+      expect(t.status).toBe('unknown');
+      expect(t.message).toContain(
+        "KMSMasterKeyId is !Sub '${Name}', which names Name of Fn::ForEach::Tables: the collection is not a list",
+      );
+    });
+
+    it('a key computed from the identifier some other way: unknown', async () => {
+      const [t] = await scan(keyed('[a, b]', `!Select [0, !Split [',', !Sub 'alias/aws/dynamodb,\${Name}']]`));
+      expect(t.status).toBe('unknown');
+    });
+  });
 });
