@@ -482,3 +482,80 @@ function keyRawOf(node: CNode | null | undefined): Raw | Reference | undefined {
   if (fn === 'Ref' || fn === 'Fn::GetAtt' || fn === 'Fn::ImportValue') return { ref: referencedIds(node)[0] ?? fn };
   return rawOf(node);
 }
+
+/** A Fn::ForEach loop around a table, as its key is read per value: the loop's path, identifier, and values where written as a list. */
+export interface KeyLoop {
+  path: string;
+  identifier: string;
+  values?: string[];
+}
+
+/** Does the node (or anything in it) name the identifier: `!Ref Pair`, or `${Pair}` in a string (a Fn::Sub's)? */
+function namesIdentifier(node: CNode | null | undefined, identifier: string): boolean {
+  const n = resolveAlias(node ?? null);
+  if (!n) return false;
+  if (intrinsicName(n) === 'Ref') return referencedIds(n)[0] === identifier;
+  if (n.kind === 'scalar') return typeof n.value === 'string' && n.value.includes('${' + identifier + '}');
+  if (n.kind === 'seq') return n.items.some((i) => namesIdentifier(i, identifier));
+  return n.kind === 'map' && n.pairs.some((p) => namesIdentifier(p.value, identifier));
+}
+
+/**
+ * A KMSMasterKeyId that names a Fn::ForEach identifier (`!Ref KeyArn`, `!Sub '${Pair}'`): each generated table's key
+ * is the text with that table's value put in. Read per value where each loop's collection is a list written in the
+ * template: the AWS managed key for some value is the loop's (its worst), the value named, `partly` where only some
+ * tables have it (a fix in the loop body would replace the others' keys too); the key read as before where no value
+ * gives it. Unknown where a collection is not such a list (a parameter's: a deploy may pass any values) or the key is
+ * more than a `Ref` or a `Fn::Sub` string. Undefined where the key names no identifier, and for a `Fn::GetAtt` or
+ * `Fn::ImportValue` (a key resource's ARN, an export: read as they are outside a loop).
+ */
+export function loopKeySetting(
+  text: string,
+  node: CNode | null | undefined,
+  loops: KeyLoop[],
+): { setting: Setting; partly?: string } | undefined {
+  const named = loops.filter((l) => namesIdentifier(node, l.identifier));
+  if (!node || named.length === 0) return undefined;
+  const fn = intrinsicName(node);
+  // A resource's attribute (a fix's `!GetAtt [!Sub '${Name}TableKey', Arn]`) or an export: read as any other, the same for each value.
+  if (fn === 'Fn::GetAtt' || fn === 'Fn::ImportValue') return undefined;
+  const source = snippet(text, node);
+  const raw = keyRawOf(node);
+  const where = named.map((l) => `${l.identifier} of ${l.path}`).join(' and ');
+  const unknown = (why: string) => ({
+    setting: { state: 'unreadable' as const, source: `KMSMasterKeyId is ${source}, which names ${where}: ${why}`, raw },
+  });
+  if (named.some((l) => !l.values))
+    return unknown(
+      'the collection is not a list written in the template (a deploy may pass any values), so the key each generated table gets is not known',
+    );
+  const arg = intrinsicArg(node);
+  const written =
+    fn === 'Ref'
+      ? '${' + referencedIds(node)[0] + '}'
+      : fn === 'Fn::Sub'
+        ? arg?.kind === 'seq'
+          ? scalarValue(arg.items[0])
+          : scalarValue(arg)
+        : undefined;
+  if (written === undefined) return unknown('kmsfix reads such a key per value only as a Ref or a Fn::Sub string');
+  let keys = [{ key: written, values: [] as string[] }];
+  for (const l of named)
+    keys = keys.flatMap((k) =>
+      l.values!.map((v) => ({ key: k.key.split('${' + l.identifier + '}').join(v), values: [...k.values, `${l.identifier} is ${v}`] })),
+    );
+  const managed = keys.filter((k) => isAwsManagedKeyRef(k.key));
+  if (managed.length === 0) return undefined;
+  const setting: Setting = {
+    state: 'literal',
+    source: `${source} (${AWS_MANAGED_ALIAS} where ${managed[0]!.values.join(' and ')}, in ${named.map((l) => l.path).join(' and ')})`,
+    text: AWS_MANAGED_ALIAS,
+    raw,
+  };
+  return managed.length === keys.length
+    ? { setting }
+    : {
+        setting,
+        partly: `its KMSMasterKeyId ${source} is the AWS managed key (a fix would replace the other tables' own keys too) only for the tables where ${managed.map((k) => k.values.join(' and ')).join('; ')}`,
+      };
+}

@@ -53,8 +53,10 @@ import {
   serviceDefaults,
   settingsOf,
   sseSettingsOf,
+  loopKeySetting,
 } from '../cfn-values/settings.js';
 import { stackPolicyDenial, stackPolicyStep } from './stackPolicy.js';
+import { expand, type NamingLoop } from './loopNames.js';
 import {
   child,
   looksLikeJson,
@@ -123,6 +125,8 @@ export interface ForEachLoop {
   body: CMap;
   /** The collection's values, when written as a list (or the default of a CommaDelimitedList parameter); undefined otherwise. */
   values?: string[];
+  /** The values are written as a list: the same in every deploy (a parameter's default is not: a deploy may pass others). */
+  listed?: true;
   /** The loop whose body holds this one (a nested `Fn::ForEach`); undefined for a loop of Resources. */
   outer?: ForEachLoop;
 }
@@ -649,6 +653,8 @@ export function detectCloudFormation(
         obstacles: [],
       };
       if (kind === 'global') encryption.replicas = replicasOf(file.text, props, deployed);
+      // A key that names a loop's identifier (`!Ref KeyArn`, `!Sub '${Pair}'`): read per value of the collection.
+      if (loop) readPerValue(file.text, encryption, props, loop);
       // serverless-plugin-ifelse: what an entry removes or sets per stage.
       applyIfElse(encryption, ifElse(rp.key, type));
       // serverless.yml's resources.extensions: its Properties replace the table's, key by key, at package time.
@@ -825,8 +831,10 @@ function forEachLoop(rp: CPair, defaults: Defaults | undefined, outer?: ForEachL
   if (identifier === undefined || body?.kind !== 'map') return undefined;
   const loop: ForEachLoop = { pair: rp, identifier, body };
   if (outer) loop.outer = outer;
-  const values = collectionValues(resolveAlias(v.items[1]), defaults);
+  const collection = resolveAlias(v.items[1]);
+  const values = collectionValues(collection, defaults);
   if (values) loop.values = values;
+  if (values && collection?.kind === 'seq') loop.listed = true;
   return loop;
 }
 
@@ -840,13 +848,24 @@ function collectionValues(node: CNode | null | undefined, defaults: Defaults | u
   return list === undefined ? undefined : list.split(',').map((x) => x.trim());
 }
 
-/** An output key with the loop's values put in (`${Name}` as written, `&{Name}` without non-alphanumerics). */
-function expand(key: string, identifier: string, value: string): string {
-  return key
-    .split('${' + identifier + '}')
-    .join(value)
-    .split('&{' + identifier + '}')
-    .join(value.replace(/[^A-Za-z0-9]/g, ''));
+/**
+ * The table's key read per value of its loops (settings.ts loopKeySetting), where it names an identifier and was not
+ * already unknown (a Fn::FindInMap on `!Ref Name` is read by the mapping's values); a key that is the AWS managed key
+ * for some tables only is not fixed in the loop body.
+ */
+function readPerValue(text: string, encryption: EncryptionFacts, props: CNode | null | undefined, loop: ForEachLoop): void {
+  const settings = encryption.settings;
+  if (settings.model !== 'sse' || !settings.key || settings.key.state === 'unreadable') return;
+  const node = child(resolveAlias(child(props, 'SSESpecification') ?? null), 'KMSMasterKeyId');
+  const loops = loopChain(loop).map((l) => ({
+    path: loopPath(l),
+    identifier: l.identifier,
+    ...(l.listed && l.values ? { values: l.values } : {}),
+  }));
+  const read = loopKeySetting(text, node, loops);
+  if (!read) return;
+  encryption.settings = { ...settings, key: read.setting };
+  if (read.partly) encryption.obstacles.push({ kind: 'for-each', loop: loopPath(loop), why: read.partly });
 }
 
 /** The loops from the outermost to this one. */
@@ -958,4 +977,11 @@ function tableNameInArn(n: CNode | null | undefined): string | undefined {
   if (fn === 'Ref') return arg?.kind === 'scalar' ? `\${${String(arg.value)}}` : undefined;
   if (fn === 'Fn::Sub') return arg?.kind === 'scalar' ? String(arg.value) : undefined;
   return undefined;
+}
+
+/** A table's loops (outermost first) as naming reads them: values only where written as a list. */
+export function namingLoops(loop: ForEachLoop | undefined): NamingLoop[] {
+  return loop
+    ? loopChain(loop).map((l) => ({ key: l.pair.key, identifier: l.identifier, ...(l.listed && l.values ? { values: l.values } : {}) }))
+    : [];
 }

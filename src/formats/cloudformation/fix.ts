@@ -21,10 +21,11 @@ import type { DiskContext, FilePlan, FixOptions, GroupMember, SourceFile } from 
 import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors, type Ctx, type Setting } from '../yaml/mapEdits.js';
 import { boolOf } from '../yaml/scalars.js';
 import { detectStyle } from '../yaml/style.js';
-import { child, pair, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
+import { child, pair, resolveAlias, scalarString, type CMap, type CNode } from '../yaml/tree.js';
 import { eofScalarObstacle } from '../yaml/eofScalar.js';
 import { Intrinsic, getAtt, ref, sub, type Value } from '../yaml/values.js';
-import { type CfnDetection, type CfnTable, type CfnTemplate, loopChain, typeOnly, yaml11 } from './detect.js';
+import { type CfnDetection, type CfnTable, type CfnTemplate, loopChain, namingLoops, typeOnly, yaml11 } from './detect.js';
+import { freeName, logicalIdsOf, TakenIds } from './loopNames.js';
 import { intrinsicArg, intrinsicName } from '../cfn-values/intrinsics.js';
 import { aliasResource, keyResource, nameMayHoldDot, strongestRetention } from '../yaml/cfnKeyResources.js';
 import { allowedChanges } from './verify.js';
@@ -73,32 +74,30 @@ function alphanumeric(id: string): string {
   return id.replace(/\$\{[^}]*\}|[^A-Za-z0-9]/g, (m) => (m.startsWith('${') ? m : '')) || 'Table';
 }
 
-function takenNames(template: CfnTemplate): Set<string> {
-  const names = new Set<string>();
+/**
+ * The names of the template's sections, and its resources' logical IDs with each Fn::ForEach loop's values put in
+ * (loopNames.ts: a pattern where a loop's values are not known), which a new key or alias must not take.
+ */
+function takenNames(template: CfnTemplate): TakenIds {
+  const names = new TakenIds();
   // An additional stack's names are its own (its map, or each map of its list: the plugin merges them).
   for (const holder of template.stack?.parts ?? [template.root])
     for (const section of ['Resources', 'Parameters', 'Conditions', 'Mappings', 'Outputs']) {
       const m = child(holder, section);
       if (m?.kind === 'map') for (const p of m.pairs) names.add(p.key);
     }
-  for (const p of template.resources.pairs) names.add(p.key);
+  const resourceIds = (resources: CMap) => {
+    for (const { id, loops, key } of logicalIdsOf(resources))
+      names.addId(id, loops.length > 0 ? `the output key ${key} of ${loops.map((l) => l.key).join('/')}` : undefined);
+  };
+  resourceIds(template.resources);
   // serverless.yml's `resources` list: the Framework merges its items' Resources into one.
   const list = template.stack ? undefined : child(template.root, 'resources');
   if (list?.kind === 'seq')
     for (const item of list.items) {
       const resources = child(resolveAlias(item), 'Resources');
-      if (resources?.kind === 'map') for (const p of resources.pairs) names.add(p.key);
+      if (resources?.kind === 'map') resourceIds(resources);
     }
-  // The output keys of Fn::ForEach bodies are logical IDs too (with the loop's values put in), in nested loops as well.
-  const outputKeys = (pairs: CPair[]): void => {
-    for (const p of pairs) {
-      const body = p.key.startsWith('Fn::ForEach::') && p.value?.kind === 'seq' ? p.value.items[2] : undefined;
-      if (body?.kind !== 'map') continue;
-      for (const b of body.pairs) names.add(b.key);
-      outputKeys(body.pairs);
-    }
-  };
-  outputKeys(template.resources.pairs);
   return names;
 }
 
@@ -426,8 +425,10 @@ function planTemplate(
     const from = ctx.edits.length;
     // A table of a Fn::ForEach body gets its key and alias in the same body, one per generated table.
     const id = logicalId(t);
-    const keyId = uniqueName(`${alphanumeric(id)}Key`, taken);
-    const aliasId = uniqueName(`${keyId}Alias`, taken);
+    // Named apart from every ID the loops make (in a loop body, each of its own IDs too).
+    const loops = namingLoops(t.loop);
+    const keyId = named(freeName(`${alphanumeric(id)}Key`, loops, taken), t);
+    const aliasId = named(freeName(`${keyId}Alias`, loops, taken), t);
     fixTable(ctx, t, keyArn(t, keyId));
     // In a Fn::ForEach body the description is a Fn::Sub (the loop's `${Name}` in the table's ID): a `${` of the key
     // settings' is written `${!` there (cfnSubLiteral); a plain string is CloudFormation's as it is.
@@ -464,6 +465,31 @@ function planTemplate(
     serving(ctx.edits, from, [t.address]);
   }
   return all.map((t) => t.address);
+}
+
+/** A name freeName found; none only past the patterns openEndedLoops declines for (each a thousand names apart). */
+function named(name: string | undefined, t: CfnTable): string {
+  if (name === undefined)
+    throw new Error(`no logical ID is free for the key of ${t.address}: the template's Fn::ForEach loops may make each`);
+  return name;
+}
+
+/**
+ * Tables whose template has a Fn::ForEach output key ending with the placeholder of a loop whose values are not
+ * known (`${Name}` over `!Ref Names`): it may make any logical ID, the key or alias a fix adds among them.
+ */
+function openEndedLoops(tables: CfnTable[], options: FixOptions): { address: string; reason: string }[] {
+  if (options.kmsKeyArn) return [];
+  const out: { address: string; reason: string }[] = [];
+  for (const template of new Set(tables.map((t) => t.template))) {
+    const open = takenNames(template).openEnded();
+    if (open === undefined) continue;
+    const reason =
+      `${open} may be any logical ID (its collection is not a list written in the template: a deploy may pass any values), ` +
+      'so no name of a key or alias a fix adds is sure to be free: write the collection as a list, or use --kms-key-arn with an existing key (adds none)';
+    out.push(...tables.filter((t) => t.template === template && !typeOnly(t)).map((t) => ({ address: t.address, reason })));
+  }
+  return out;
 }
 
 /**
@@ -612,6 +638,9 @@ export async function fixCloudFormation(
     const overLimit = options.kmsKeyArn ? [] : beyondResourceLimit(chosen, options);
     unwritable.push(...overLimit);
     chosen = chosen.filter((t) => !overLimit.some((d) => d.address === t.address));
+    const unnamed = openEndedLoops(chosen, options);
+    unwritable.push(...unnamed);
+    chosen = chosen.filter((t) => !unnamed.some((d) => d.address === t.address));
     let plan = chosen.length > 0 ? planFile(file, detection, chosen, options, includedWhole, set) : { edits: [], fixed: [] };
     const declined = [
       ...unwritable,

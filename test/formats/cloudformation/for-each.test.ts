@@ -7,6 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../../src/engine/memory.js';
+import { DEFAULT_FIX_OPTIONS } from '../../../src/engine/pipeline.js';
+import { detectCloudFormation } from '../../../src/formats/cloudformation/detect.js';
+import { verifyCloudFormation } from '../../../src/formats/cloudformation/verify.js';
 
 const loop = (collection: string, outputKey = "'${Name}Table'") => `AWSTemplateFormatVersion: '2010-09-09'
 Transform: AWS::LanguageExtensions
@@ -119,6 +122,104 @@ Resources:
       expect(tables.map((t) => [t.address, t.status, t.fixable])).toEqual([
         ['Fn::ForEach::Envs/Fn::ForEach::Tables: DevOrdersTable, ProdOrdersTable', 'aws-owned', true],
       ]);
+    });
+  });
+
+  describe('key names apart from the IDs loops make once expanded (fixtures/cloudformation/for-each-expanded-names)', () => {
+    it('an output key ending with the placeholder of a loop over a parameter may be any ID: the fix is declined, naming it', async () => {
+      const text = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::LanguageExtensions
+Parameters:
+  Names:
+    Type: CommaDelimitedList
+    Default: Alerts,Events
+Resources:
+  Fn::ForEach::Topics:
+    - Topic
+    - !Ref Names
+    - 'Topic\${Topic}':
+        Type: AWS::SNS::Topic
+  Orders:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+`;
+      const r = await processMemory([{ path: 't.yaml', text }], 'fix', {});
+      expect(r.output.get('t.yaml') ?? text).toBe(text);
+      const [t] = r.outcomes[0].tables;
+      expect([t.fixed, t.fixable]).toEqual([undefined, false]);
+      expect(t.message).toContain(
+        'the output key Topic${Topic} of Fn::ForEach::Topics may be any logical ID (its collection is not a list written in the template: a deploy may pass any values), so no name of a key or alias a fix adds is sure to be free',
+      );
+      // An existing key adds no name.
+      const arn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+      expect((await processMemory([{ path: 't.yaml', text }], 'fix', { kmsKeyArn: arn })).outcomes[0].tables[0].fixed).toBe(true);
+    });
+
+    it('the shared key too is named apart from the expanded IDs', async () => {
+      const text = `${loop('[Orders, Users]')}  Fn::ForEach::Topics:
+    - Topic
+    - [DynamoDBTables, Other]
+    - '\${Topic}Key':
+        Type: AWS::SNS::Topic
+`;
+      const out = (await processMemory([{ path: 't.yaml', text }], 'fix', { keyStrategy: 'shared' })).outcomes[0];
+      expect(out.error).toBeUndefined();
+      expect(out.newText).toMatch(/^ {2}DynamoDBTablesKey2:$/m);
+    });
+
+    it('verification refuses an output where a new resource is an ID a loop makes', () => {
+      const before = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Topics:
+    - Topic
+    - [Orders, Users]
+    - '\${Topic}Key':
+        Type: AWS::SNS::Topic
+  Orders:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+`;
+      const after = `${before}  OrdersKey:\n    Type: AWS::KMS::Key\n`;
+      const file = { path: 't.yaml', absPath: '/t.yaml', text: before };
+      const problems = verifyCloudFormation(detectCloudFormation(file), detectCloudFormation({ ...file, text: after }), ['Orders'], {
+        ...DEFAULT_FIX_OPTIONS,
+        kmsKeyArn: 'x',
+      });
+      expect(problems).toEqual(['the logical ID OrdersKey is given twice once the Fn::ForEach loops are expanded']);
+    });
+  });
+
+  describe('a key naming the loop identifier, read per value (fixtures/cloudformation/for-each-identifier-key)', () => {
+    const keyed = (collection: string, key: string) =>
+      `${loop(collection, "'T&{Name}'")}      SSESpecification:\n            SSEEnabled: true\n            SSEType: KMS\n            KMSMasterKeyId: ${key}\n`.replace(
+        '          BillingMode: PAY_PER_REQUEST\n      SSESpecification',
+        '          BillingMode: PAY_PER_REQUEST\n          SSESpecification',
+      );
+
+    it('the AWS managed key for one value: aws-managed, the value named, not fixed in the body', async () => {
+      const [t] = await scan(
+        keyed("['alias/aws/dynamodb', 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab']", '!Ref Name'),
+      );
+      expect([t.status, t.fixable]).toEqual(['aws-managed', false]);
+      expect(t.message).toContain(
+        'KMSMasterKeyId is !Ref Name (alias/aws/dynamodb where Name is alias/aws/dynamodb, in Fn::ForEach::Tables)',
+      );
+    });
+
+    it('a collection a deploy passes: unknown, naming the loop', async () => {
+      const [t] = await scan(keyed("!Split [',', !ImportValue Keys]", `!Sub '\${Name}'`));
+      expect(t.status).toBe('unknown');
+      expect(t.message).toContain(
+        "KMSMasterKeyId is !Sub '${Name}', which names Name of Fn::ForEach::Tables: the collection is not a list",
+      );
+    });
+
+    it('a key computed from the identifier some other way: unknown', async () => {
+      const [t] = await scan(keyed('[a, b]', `!Select [0, !Split [',', !Sub 'alias/aws/dynamodb,\${Name}']]`));
+      expect(t.status).toBe('unknown');
     });
   });
 });
