@@ -57,6 +57,9 @@ export function keyArnUsage(value: string): string | undefined {
   const v = value.trim();
   if (v === '') return '--kms-key-arn must not be empty';
   if (/(^|[:/])alias\/aws\//.test(v)) return `--kms-key-arn must name a customer-managed key, not an AWS managed key (${v})`;
+  // A key SSM holds in each account (`${ssm:/keys/ddb}`) reads as not known (src/rule/storedKey.ts): the fix could not be verified.
+  if (/^\$\{\s*ssm(\([^()]*\))?:/.test(v))
+    return `--kms-key-arn '${v}' is a value SSM holds in each account, which kmsfix reads as not known, so it cannot verify the fix: give the key's ARN, or a parameter (\${param:x}, !Ref P)`;
   if (v.startsWith('arn:') && !KEY_ARN.test(v) && !ALIAS_ARN.test(v)) {
     return `--kms-key-arn '${v}' is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID) nor an alias ARN (arn:aws:kms:REGION:ACCOUNT:alias/NAME)`;
   }

@@ -58,6 +58,9 @@ describe('what --kms-key-arn accepts', () => {
     expect(keyArnUsage('alias/aws/dynamodb')).toContain('not an AWS managed key');
     expect(keyArnUsage('arn:aws:kms:eu-west-1:111122223333:alias/aws/dynamodb')).toContain('not an AWS managed key');
     expect(keyArnUsage('var.x')).toBeUndefined();
+    // A value SSM holds reads `unknown` (session 62): a fix with it would fail its verification.
+    expect(keyArnUsage('${ssm:/org/ddb-key}')).toContain('a value SSM holds in each account');
+    expect(keyArnUsage('${param:tableKeyArn}')).toBeUndefined();
   });
 
   it("refuses an ARN whose partition is not its Region's (adversarial pass of session 61, M1)", () => {
@@ -146,11 +149,11 @@ describe('fix --kms-key-arn', () => {
     expect(r.stderr).toMatch(/5 tables in 4 files: .*\(1 fixable\).*; 1 fixed in 1 file, 1 file written/);
   });
 
-  it('${ssm:...}: a Serverless Framework variable in serverless.yml, declined in a plain template', async () => {
+  it('${param:...}: a Serverless Framework variable in serverless.yml, declined in a plain template', async () => {
     const dir = mixed();
-    const r = await runCli(['fix', '--yes', '--kms-key-arn', '${ssm:/keys/dynamodb}', 'cfn', 'sls'], dir);
+    const r = await runCli(['fix', '--yes', '--kms-key-arn', '${param:tableKeyArn}', 'cfn', 'sls'], dir);
     expect(r.code, r.stderr).toBe(0);
-    expect(readFileSync(path.join(dir, 'sls', 'serverless.yml'), 'utf8')).toContain('KMSMasterKeyId: ${ssm:/keys/dynamodb}');
+    expect(readFileSync(path.join(dir, 'sls', 'serverless.yml'), 'utf8')).toContain('KMSMasterKeyId: ${param:tableKeyArn}');
     expect(r.stderr).toContain('is a Serverless Framework variable, which only serverless.yml resolves');
     expect(readFileSync(path.join(dir, 'cfn', 't.yaml'), 'utf8')).not.toContain('KMSMasterKeyId');
   });

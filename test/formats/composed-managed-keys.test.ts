@@ -133,6 +133,17 @@ describe('CloudFormation: KMSMasterKeyId through Fn::Sub/Fn::Join of literals, F
     ],
     ['!Select [0, !Split [",", "alias/aws/dynamodb,x"]]', 'unknown'],
     ["!Join ['/', [alias, orders]]", 'customer-managed'],
+    // A Fn::Sub variable that is itself composed, a Fn::Join over a Fn::Split of a literal (session 62's adversarial
+    // pass, M4: customer-managed before).
+    ["!Sub ['${A}', {A: !Join ['', [alias/aws/, dynamodb]]}]", 'aws-managed'],
+    ["!Sub ['arn:aws:kms:${AWS::Region}:${AWS::AccountId}:${A}', {A: !Sub ['alias/${S}', {S: aws/dynamodb}]}]", 'aws-managed'],
+    ["!Join ['', !Split ['-', 'alias/aws/dynamo-db']]", 'aws-managed'],
+    ["!Sub ['${A}', {A: !Join ['/', [key, 1234abcd-12ab-34cd-56ef-1234567890ab]]}]", 'customer-managed'],
+    ["!Join ['', !Split ['-', 'alias/orders-db']]", 'customer-managed'],
+    // A dynamic reference: what SSM or Secrets Manager holds in each account, as a parameter of an SSM parameter type.
+    ["'{{resolve:ssm:/keys/ddb}}'", 'unknown'],
+    ["'{{resolve:ssm-secure:/keys/ddb}}'", 'unknown'],
+    ["'{{resolve:secretsmanager:ddb-key:SecretString:arn}}'", 'unknown'],
   ])('%s: %s', async (key, status) => {
     const [[got]] = await scan({ 'template.yaml': cfn(key) }, 'template.yaml');
     expect(got).toBe(status);

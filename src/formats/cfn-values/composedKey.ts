@@ -87,7 +87,7 @@ function lookedUp(defaults: Defaults | undefined): LookedUp {
 }
 
 /** An `Fn::Sub` or `Fn::Join` as parts; undefined for another node, or one kmsfix does not read. */
-function partsOf(node: CNode, declared: Set<string>, looked: LookedUp = () => undefined): Part[] | undefined {
+function partsOf(node: CNode, declared: Set<string>, looked: LookedUp = () => undefined, depth = 0): Part[] | undefined {
   const fn = intrinsicName(node);
   const arg = resolveAlias(intrinsicArg(node));
   if (fn === 'Fn::Sub') {
@@ -107,7 +107,13 @@ function partsOf(node: CNode, declared: Set<string>, looked: LookedUp = () => un
         continue;
       }
       const own = vars?.kind === 'map' ? vars.pairs.find((p) => p.key === name) : undefined;
-      parts.push(own ? partOf(resolveAlias(own.value), declared, m[0], looked) : declared.has(name) ? { param: name } : { text: m[0] });
+      parts.push(
+        ...(own
+          ? partOf(resolveAlias(own.value), declared, m[0], looked, depth)
+          : declared.has(name)
+            ? [{ param: name }]
+            : [{ text: m[0] }]),
+      );
     }
     parts.push({ text: s.slice(at) });
     return parts;
@@ -115,21 +121,48 @@ function partsOf(node: CNode, declared: Set<string>, looked: LookedUp = () => un
   if (fn === 'Fn::Join' && arg?.kind === 'seq') {
     const delimiter = scalarString(resolveAlias(arg.items[0] ?? null));
     const list = resolveAlias(arg.items[1] ?? null);
-    if (delimiter === undefined || list?.kind !== 'seq' || list.items.length > MAX_PARTS) return undefined;
+    if (delimiter === undefined) return undefined;
+    // A list `Fn::Split` makes of a literal string (`!Join ['', !Split ['-', 'alias/aws/dynamo-db']]`): its pieces.
+    const split = splitItems(list);
+    if (split) return split.flatMap((text, i) => (i === 0 ? [{ text }] : [{ text: delimiter }, { text }]));
+    if (list?.kind !== 'seq' || list.items.length > MAX_PARTS) return undefined;
     return list.items.flatMap((item, i) => {
-      const part = partOf(resolveAlias(item), declared, '${...}', looked);
-      return i === 0 ? [part] : [{ text: delimiter }, part];
+      const part = partOf(resolveAlias(item), declared, '${...}', looked, depth);
+      return i === 0 ? part : [{ text: delimiter }, ...part];
     });
   }
   return undefined;
 }
 
-/** A value inside the key: written text (or a lookup's one value), `!Ref` to a declared parameter, or something else (kept as `shown`). */
-function partOf(node: CNode | null, declared: Set<string>, shown: string, looked: LookedUp): Part {
+/** The strings `Fn::Split` makes of a literal delimiter and string; undefined for another node. */
+function splitItems(node: CNode | null): string[] | undefined {
+  if (intrinsicName(node) !== 'Fn::Split') return undefined;
+  const arg = resolveAlias(intrinsicArg(node!));
+  if (arg?.kind !== 'seq') return undefined;
+  const delimiter = scalarValue(resolveAlias(arg.items[0] ?? null));
+  const source = resolveAlias(arg.items[1] ?? null);
+  const text = source && !intrinsicName(source) ? scalarString(source) : undefined;
+  if (!delimiter || text === undefined) return undefined;
+  const items = text.split(delimiter);
+  return items.length > MAX_PARTS ? undefined : items;
+}
+
+/**
+ * A value inside the key: written text (or a lookup's one value), `!Ref` to a declared parameter, an `Fn::Sub` or
+ * `Fn::Join` read as its own parts (`!Sub ['${A}', {A: !Join ['', [alias/aws/, dynamodb]]}]`), or something else (kept as
+ * `shown`).
+ */
+function partOf(node: CNode | null, declared: Set<string>, shown: string, looked: LookedUp, depth = 0): Part[] {
   const text = node && !intrinsicName(node) ? scalarString(node) : looked(node);
-  if (text !== undefined) return { text };
-  const ref = intrinsicName(node) === 'Ref' ? referencedIds(node)[0] : undefined;
-  return ref !== undefined && declared.has(ref) ? { param: ref } : { text: shown };
+  if (text !== undefined) return [{ text }];
+  const fn = intrinsicName(node);
+  // (Three levels, at most MAX_PARTS pieces: a key is one short string, and YAML aliases may repeat a node many times.)
+  if (node && depth < 3 && (fn === 'Fn::Sub' || fn === 'Fn::Join')) {
+    const parts = partsOf(node, declared, looked, depth + 1);
+    if (parts && parts.length <= MAX_PARTS) return parts;
+  }
+  const ref = fn === 'Ref' ? referencedIds(node)[0] : undefined;
+  return ref !== undefined && declared.has(ref) ? [{ param: ref }] : [{ text: shown }];
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { ABSENT, type Branches, type Setting, type Settings } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
+import { dynamicReferenceStore, storedKeyWords } from '../../rule/storedKey.js';
 import { placeholderIn, placeholderSetting } from '../../core/placeholders.js';
 import type { Raw, Reference } from '../../rule/peers/facts.js';
 import { transformIn } from '../yaml/cfnTransform.js';
@@ -151,7 +152,8 @@ function keyRead(text: string, node: CNode | null | undefined, defaults?: Defaul
   }
   // A value a serverless.ts computes in code (src/formats/typescript/cfnTree.ts): it may be the AWS managed key.
   if (node.code) return { state: 'unreadable', source: `KMSMasterKeyId is ${source}, ${COMPUTED}`, raw };
-  // A parameter of an SSM parameter type: the key is what SSM holds in each account, which the code does not tell.
+  // A parameter of an SSM parameter type: the key is what SSM holds in each account, which the code does not tell (the
+  // rule of src/rule/storedKey.ts, which a dynamic reference and a Serverless `${ssm:...}` follow too).
   const ssm = intrinsicName(node) === 'Ref' ? referencedIds(node)[0] : undefined;
   if (ssm !== undefined && defaults?.ssm?.has(ssm))
     return {
@@ -166,6 +168,10 @@ function keyRead(text: string, node: CNode | null | undefined, defaults?: Defaul
   if (!fn) {
     const s = scalarString(node);
     if (s === undefined) return { state: 'unreadable', source: `KMSMasterKeyId is not a string (${source})`, raw };
+    // A dynamic reference (`{{resolve:ssm:/keys/ddb}}`): what SSM or Secrets Manager holds in each account, not known
+    // (src/rule/storedKey.ts: as a parameter of an SSM parameter type).
+    const store = dynamicReferenceStore(s);
+    if (store) return { state: 'unreadable', source: `KMSMasterKeyId is ${source}, ${storedKeyWords(store, 'a dynamic reference')}`, raw };
     const p = placeholderIn(s);
     if (p !== undefined) return { state: 'unreadable', source: placeholderSetting('KMSMasterKeyId', p), raw };
     // A Serverless Framework variable (`${file(...)}`, `${param:x}`, `${self:...}`): what the service gives it.

@@ -81,8 +81,10 @@ describe('a key composed from parameters', () => {
   it('stays customer-managed where they give another key, or unread where they give none', async () => {
     const { rows } = await run({ 'app/template.yaml': TEMPLATE });
     for (const id of ['Own', 'OwnJoin', 'Unset', 'Escaped', 'Pseudo']) expect(rows[id].status, id).toBe('customer-managed');
-    // A `:`-joined ARN whose last part is a !Sub: not read part by part (kept as written).
-    expect(rows.JoinArn.status).toBe('customer-managed');
+    // A `:`-joined ARN whose last part is a !Sub: read part by part since session 62 (customer-managed before, kept as
+    // written), its KeyAlias the AWS managed key's name, as the Sub row's.
+    expect(rows.JoinArn.status).toBe('aws-managed');
+    expect(rows.JoinArn.reason).toMatch(/decided by parameter KeyAlias's default \(aws\/dynamodb\)/);
   });
 
   it('--fix-parameterised writes the key, and the output is then customer-managed', async () => {

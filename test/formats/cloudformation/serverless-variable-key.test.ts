@@ -56,16 +56,30 @@ it.each([
   ['${self:custom.loop} (a variable that names itself)', 'customer-managed', false],
   ['${param:tableKey} (the default stage’s value is the AWS managed key)', 'unknown', false],
   ["${ssm:/platform/key, 'alias/aws/dynamodb'} (a fallback)", 'unknown', false],
-  ['${ssm:/platform/key}', 'customer-managed', false],
+  // SSM holds the key in each account: not known, as a parameter of an SSM parameter type (customer-managed before session 62).
+  ['${ssm:/platform/key}', 'unknown', false],
   // A variable in the path (real-world round 35): read as the fallback says (customer-managed before).
   ["${ssm:/shop/${sls:stage}/tableKey, 'alias/aws/dynamodb'} (a fallback, a variable in the path)", 'unknown', false],
-  ['${ssm:/shop/${sls:stage}/tableKey}', 'customer-managed', false],
+  ['${ssm:/shop/${sls:stage}/tableKey}', 'unknown', false],
   ['${env:TABLE_KEY, ""}', 'unknown', false],
   ['${self:custom.byStage.${sls:stage}} (a map chosen by the stage: real-world round 28)', 'unknown', false],
   ['${self:custom.ownByStage.${self:provider.stage}}', 'customer-managed', false],
   ['${self:custom.stages.${sls:stage}.kmsKey} (adversarial pass)', 'unknown', false],
   ["${self:custom.ownByStage.${sls:stage}, 'alias/aws/dynamodb'} (a fallback for a stage the map lacks)", 'unknown', false],
   ['${self:custom.byStage.${sls:stage}, ${ssm:/shared/key}} (a variable as the fallback)', 'unknown', false],
+  // A chain of sources, read as the Framework resolves it: the first that gives a value (session 62's adversarial pass, F3:
+  // each was customer-managed before).
+  ['${opt:key, self:custom.managedKey} (a deploy without --key gets the AWS managed key)', 'unknown', false],
+  ['${opt:key, self:custom.ownKey} (a key passed at deploy, else a customer-managed key)', 'customer-managed', false],
+  ['${self:custom.missing, self:custom.managedKey} (a path the file lacks, then the AWS managed key)', 'unknown', false],
+  ["${self:custom.missing, ssm:/keys/x, 'alias/aws/dynamodb'} (two fallbacks)", 'unknown', false],
+  [`\${self:custom.missing, ssm:/keys/x, '${KEY}'} (SSM, then a customer-managed key)`, 'unknown', false],
+  ['${opt:key, ${self:custom.managedKey}} (a variable as the fallback)', 'unknown', false],
+  ['${self:custom.managedKey, opt:key} (the first source always resolves)', 'aws-managed', true],
+  ['${self:custom.ownByStage.${sls:stage}, self:custom.managedKey} (a stage the map lacks gets the AWS managed key)', 'unknown', false],
+  // An AWS managed key whichever stage: alias/aws/dynamodb or another service's, which DynamoDB refuses.
+  ['alias/aws/${sls:stage}', 'unknown', false],
+  ['arn:aws:kms:us-east-1:111122223333:alias/aws/${opt:service}', 'unknown', false],
 ])('%s', async (written, status, fixable) => {
   const key = written.split(' (')[0];
   const t = (await processMemory([{ path: 'serverless.yml', text: service(key) }], 'scan')).outcomes[0].tables[0];
