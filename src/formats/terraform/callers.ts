@@ -27,6 +27,7 @@ import type { TfTable } from './detect.js';
 import { escapeRegExp, LineIndex } from '../../core/text.js';
 import { resourcePolicyObstacle, zeroEtlIntegrations } from './resourcePolicy.js';
 import { siblingBlocks, type TopBlock } from './topBlocks.js';
+import { mayName, templateSource } from './templateSources.js';
 
 /** How many folders above and below a module its callers are looked for in. */
 const LEVELS = 3;
@@ -59,7 +60,7 @@ const knownCalls = new WeakMap<object, Map<string, Promise<Call[]>>>();
 
 /**
  * The `module` blocks of the folders above and below `file` whose literal `source` is the module's
- * folder (also boundaries.ts, and calledModule).
+ * folder, or whose template source may name it (templateSources.ts) (also boundaries.ts, and calledModule).
  */
 export function callsOf(file: SourceFile, context: DiskContext): Promise<Call[]> {
   const owner = context.folderAnswers ?? context;
@@ -97,11 +98,16 @@ async function readCalls(file: SourceFile, context: DiskContext): Promise<Call[]
     for (const f of folder) {
       if (!f.text.includes('module') || !/\bsource\b/.test(f.text)) continue;
       for (const b of await siblingBlocks([f])) {
-        const source = b.attr('source')?.lit;
-        if (b.type !== 'module' || b.labels.length !== 1 || source?.type !== 'string' || typeof source.value !== 'string') continue;
-        if (!/^\.\.?\//.test(source.value)) continue;
-        if (path.resolve(path.dirname(path.resolve(f.absPath)), source.value) === own)
-          calls.push({ label: b.labels[0], file: f, folder, at: b.start });
+        if (b.type !== 'module' || b.labels.length !== 1) continue;
+        const dir = path.dirname(path.resolve(f.absPath));
+        const source = b.attr('source');
+        const lit = source?.lit;
+        // A template source (OpenTofu's `"../modules/${var.flavor}"`): each folder it may name is called (templateSources.ts).
+        const template = lit ? undefined : templateSource(source?.value);
+        const names = template
+          ? mayName(template, path.relative(dir, own).split(path.sep).join('/'))
+          : lit?.type === 'string' && typeof lit.value === 'string' && /^\.\.?\//.test(lit.value) && path.resolve(dir, lit.value) === own;
+        if (names) calls.push({ label: b.labels[0], file: f, folder, at: b.start });
       }
     }
   };

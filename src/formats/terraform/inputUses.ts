@@ -9,6 +9,7 @@ import type { TfDetection, TfTable } from './detect.js';
 import { attr, blocks, dynamicBlocks, type HAttr, type HBlock } from './parse.js';
 import { switchObstacles } from './callSwitches.js';
 import { isObj, readValue } from './hclvalue.js';
+import { templateSource } from './templateSources.js';
 
 /** Does the expression read a variable or a local (so that evaluating it says more than its text)? */
 export function readsInputs(expr: string): boolean {
@@ -190,8 +191,11 @@ export function inputUses(det: TfDetection): InputUses {
   // A local copy of the registry module (`../terraform-aws-modules/terraform-aws-dynamodb-table`) is read as the registry module.
   const registry = new Set(det.tables.map((t) => t.block));
   const calls = all.filter((b) => {
-    const src = attr(b, 'source')?.lit;
-    return b.type === 'module' && b.labels.length === 1 && src?.type === 'string' && LOCAL_SOURCE.test(src.value) && !registry.has(b);
+    const source = attr(b, 'source');
+    const src = source?.lit;
+    // A template source (OpenTofu's `"../modules/${var.flavor}"`) too: inputs.ts evaluates it (templateSources.ts).
+    const local = src ? src.type === 'string' && LOCAL_SOURCE.test(src.value) : templateSource(source?.value) !== undefined;
+    return b.type === 'module' && b.labels.length === 1 && local && !registry.has(b);
   });
   return { own, calls };
 }

@@ -46,6 +46,7 @@ import { blockComments, moduleTableSuppressions, suppressionsOf } from './suppre
 import type { JBlock } from './tfjson.js';
 import { parseTerraform, siblingBlocks, summarize } from './topBlocks.js';
 import { isRootModule } from './rootModule.js';
+import { templateShape, templateSource } from './templateSources.js';
 import { isModuleFileName } from './entry.js';
 import { SHAPE, isOverrideFile, namesSet } from './overrides.js';
 import { keyFromVarFiles, outsideAssignments, setOutside, type OutsideSetters } from './varSources.js';
@@ -554,6 +555,49 @@ async function missingFolder(file: SourceFile, rel: string, context: DiskContext
   return !(await context.subfolders(file, path.posix.dirname(target))).includes(name);
 }
 
+/**
+ * The folder a local module call names (from the file's folder): its literal source, or its template source evaluated as
+ * OpenTofu 1.8+ does (templateSources.ts) with the module's values (defaults, tfvars, locals, as a key's are read);
+ * undefined (and a note) when a value it reads is not known, or is set by a var-file, terragrunt, or the callers of a
+ * module others call (callers.ts). In a `.tf` file a note says that Terraform rejects
+ * such a source and kmsfix reads it as OpenTofu does.
+ */
+async function callSource(
+  file: SourceFile,
+  call: HBlock,
+  lines: LineIndex,
+  det: TfDetection,
+  env: () => Env,
+  context: DiskContext | undefined,
+  setters: (() => Promise<Map<string, OutsideSetters>>) | undefined,
+): Promise<string | undefined> {
+  const source = attr(call, 'source')!;
+  if (source.lit) return (source.lit as { value: string }).value;
+  const template = templateSource(source.value)!;
+  const at = lines.position(call.start);
+  const where = `${file.path}:${at.line}:${at.column}: module "${call.labels[0]}" has source = "${template}"`;
+  const note = (s: string) => (det.notes ??= []).push(s);
+  if (!/\.tofu(\.json)?$/.test(file.path))
+    note(`${where}, which Terraform rejects ("Variables not allowed") and OpenTofu 1.8+ evaluates: kmsfix reads it as OpenTofu does`);
+  const v = evaluate(source.value, env());
+  const vars = variablesRead(source.value, env());
+  // As a key's defaults are read: unless a var-file or terragrunt sets them, or a module around calls this one (its callers set them).
+  const by = vars.length > 0 ? await calledBy(file, context) : undefined;
+  const said = (vars: string[]) => `${vars.join(', ')} ${vars.length === 1 ? 'is' : 'are'}`;
+  const outsideWhy =
+    !v.known || vars.length === 0
+      ? undefined
+      : by
+        ? `${said(vars)} set by the callers of this module (${by})`
+        : setters && setOutside(vars, await setters());
+  if (v.known && typeof v.value === 'string' && !outsideWhy) return v.value;
+  const why = outsideWhy ?? `its value is not known before plan${v.why.length ? ` (${v.why.join('; ')})` : ''}`;
+  note(
+    `${where}: ${why}, so kmsfix does not follow the call; every folder it may name (${templateShape(template)}) is read as a module others call`,
+  );
+  return undefined;
+}
+
 /** Evaluate what `uses` (inputUses.ts) found in the file: detection calls this only when it found something. */
 export async function evaluateInputs(file: SourceFile, det: TfDetection, context: DiskContext | undefined, uses: InputUses): Promise<void> {
   const { own, calls } = uses;
@@ -633,7 +677,16 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
 
   const lines = new LineIndex(file.text);
   for (const call of calls) {
-    const rel = (attr(call, 'source')!.lit as { value: string }).value;
+    const rel = await callSource(
+      file,
+      call,
+      lines,
+      det,
+      env,
+      context,
+      context ? async () => ((await root()) ? outside() : units()) : undefined,
+    );
+    if (rel === undefined) continue;
     const files = await context?.folder(file, rel);
     // (In memory, a folder no file is in has no files: it is not there either.)
     if (!files?.length) {
