@@ -692,23 +692,56 @@ function whoDeploys(tables: Fixed[], o: MessageOptions): string[] {
       (mode === 'iam'
         ? ` With key policy iam it also switches the tables to keys only IAM opens: its IAM policy needs ${KEY_USE_TEXT} on them (kms:ViaService dynamodb).`
         : ` It also switches the tables: any permissions boundary or SCP on it, and any RCP on the keys, must allow ${KEY_USE_TEXT} on them (kms:ViaService dynamodb).`) +
-      // With key retain always no rollback deletes a key: skipping the table leaves it on a key that stays.
-      (o.key?.retain === 'always'
-        ? ''
-        : ' If a rollback stops in UPDATE_ROLLBACK_FAILED on a table, do not skip it (continue-update-rollback --resources-to-skip) while its SSEDescription ' +
-          'still names the new key: the rollback then schedules that key for deletion under the table (undo: aws kms cancel-key-deletion, then aws kms enable-key).' +
-          // A rollback that completes does the same, silently (README Rolling back, "Every format"; real-world round 37): the
-          // table's old template may hold nothing that switches it off the key (no SSESpecification, SSEEnabled: true alone).
-          (tables.some(({ t }) => !NOT_CLOUDFORMATION.has(t.format))
-            ? ' A rollback that completes (UPDATE_ROLLBACK_COMPLETE) may also schedule a new key for deletion while its table still uses it: ' +
-              "check each table's SSEDescription before the key's deletion window ends, and if it names the new key, aws kms cancel-key-deletion, then aws kms enable-key."
-            : '')) +
+      rollbacks(tables, o) +
       // A proactive control runs at deploy time (deploy review of session 57, F2): AWS Control Tower's CT.KMS.PR.3, a
       // CloudFormation hook on AWS::KMS::Key, fails a key policy without src/rule/keyPolicy.ts DENY_DIRECT_GRANTS.
       (!o.key?.denyDirectGrants && tables.some(({ t }) => !NOT_CLOUDFORMATION.has(t.format))
         ? ` A CloudFormation hook on AWS::KMS::Key such as Control Tower's CT.KMS.PR.3 rejects a key policy with no statement denying kms:CreateGrant outside AWS services: set key: deny_direct_grants: true in .kmsfix.yml where it is enabled.`
         : ''),
   ];
+}
+
+/**
+ * What a CloudFormation rollback of a failed deploy does with the new keys. A key that is not kept is deleted by it:
+ * skipping its table to get out of UPDATE_ROLLBACK_FAILED, or a rollback that completes while the table still uses the
+ * key, schedules the key's deletion under the table. A key kept on delete (TableReport.keyRetained, `key: retain:
+ * always`) is kept instead: CloudFormation's DeletionPolicy reference (Template Reference Guide, DeletionPolicy
+ * attribute): RetainExceptOnCreate "behaves like Retain for stack operations, except for the stack operation that
+ * initially created the resource. If the stack operation that created the resource is rolled back, CloudFormation
+ * deletes the resource", so Retain keeps a resource a rolled-back operation created; UpdateStack's RetainExceptOnCreate
+ * flag deletes newly created resources "marked with a deletion policy of Retain" too. Such a key outlives the rollback
+ * in no stack, billed: what to do with it (session 62's deploy review, F2). Only skipping a table is said where no
+ * CloudFormation table is (as before).
+ */
+function rollbacks(tables: Fixed[], o: MessageOptions): string {
+  const cfn = tables.filter(({ t }) => !NOT_CLOUDFORMATION.has(t.format));
+  const always = o.key?.retain === 'always';
+  const kept = always ? cfn : cfn.filter(({ t }) => t.keyRetained);
+  const deleted = !always && (cfn.length === 0 || kept.length < cfn.length);
+  let out = '';
+  // Skipping the table leaves it on a key that the rollback deletes.
+  if (deleted)
+    out +=
+      ' If a rollback stops in UPDATE_ROLLBACK_FAILED on a table, do not skip it (continue-update-rollback --resources-to-skip) while its SSEDescription ' +
+      'still names the new key: the rollback then schedules that key for deletion under the table (undo: aws kms cancel-key-deletion, then aws kms enable-key).';
+  // A rollback that completes does the same, silently (README Rolling back, "Every format"; real-world round 37): the
+  // table's old template may hold nothing that switches it off the key (no SSESpecification, SSEEnabled: true alone).
+  if (deleted && cfn.length > kept.length)
+    out +=
+      ' A rollback that completes (UPDATE_ROLLBACK_COMPLETE) may also schedule a new key for deletion while its table still uses it: ' +
+      "check each table's SSEDescription before the key's deletion window ends, and if it names the new key, aws kms cancel-key-deletion, then aws kms enable-key.";
+  if (kept.length === 0) return out;
+  const why = always
+    ? 'key: retain: always'
+    : [...new Set(kept.map(({ t }) => (t.format === 'cdk' ? 'RemovalPolicy.RETAIN' : 'DeletionPolicy: Retain')))].join(', ');
+  const which = kept.length < cfn.length ? ` of ${listed(kept.map(({ t }) => t.address))}` : '';
+  const keys = kept.length === 1 ? 'key' : 'keys';
+  return (
+    out +
+    ` A rollback keeps the new ${keys}${which} (${why}; not with UpdateStack's --retain-except-on-create), in no stack and billed: ` +
+    "check each table's SSEDescription; if it does not name the key, schedule the key's deletion (`aws kms schedule-key-deletion`); " +
+    'if it does, keep the key and finish the deploy.'
+  );
 }
 
 /**
