@@ -16,6 +16,7 @@ import { toPosix } from '../core/text.js';
 import { retainsSome, rollbackNote, statusesWere } from './rollback.js';
 import type { FileOutcome, TableReport } from '../core/result.js';
 import type { DeployingUnit } from '../core/types.js';
+import type { StageRollback } from '../io/stageRollbacks.js';
 import { atRef, whenReleased } from './through.js';
 
 export const COMMIT_BRANCH = 'kmsfix/dynamodb-cmk';
@@ -39,6 +40,10 @@ export interface MessageOptions {
    * `key_policy: iam` or `kms_key_arn` where the repository's root has none).
    */
   scopeOf?: (f: FileOutcome) => MessageScope | undefined;
+  /** The CodePipeline stage rollbacks the run's files declare (RunResult.stages): a repository's message names its own. */
+  stages?: StageRollback[];
+  /** Those of the repository, as its message names them (`pipeline.yaml:12`): set by repositoryMessage. */
+  declaredRollbacks?: string[];
 }
 
 /** A configuration scope as a message names it: its settings, its file and its folders (absolute). */
@@ -151,7 +156,12 @@ export function repositoryMessage(
   full: (f: FileOutcome) => FileOutcome,
 ): { message: CommitMessage; outcomes: FileOutcome[] } {
   const scopeOf = o.scopeOf;
+  const declaredRollbacks = (o.stages ?? []).flatMap(({ absPath, line }) => {
+    const rel = toPosix(path.relative(root, absPath));
+    return rel.startsWith('../') || path.isAbsolute(rel) ? [] : [`${rel}:${line}`];
+  });
   if (o.of) o = o.of(root);
+  if (declaredRollbacks.length) o = { ...o, declaredRollbacks };
   const fulls = outcomes.map(full);
   const inCommit = new Set(fulls.filter((_, k) => changed(outcomes[k])));
   // Each file's scope, as its folders and file read from the repository's root: by the outcome of the run (a
@@ -417,6 +427,7 @@ export function commitMessage(
   ];
   for (const n of notes) out.push(wrap(n, '  ', '* '));
   // How to roll back: its first line after the folders it is said of, where the groups' settings say it differently.
+  const declared = o.declaredRollbacks;
   const rollback = (tables: Fixed[], o: MessageOptions) =>
     rollbackNote(deployed(tables), {
       existingKey: o.kmsKeyArn !== undefined,
@@ -424,6 +435,7 @@ export function commitMessage(
       recreated: tables.filter(({ t }) => recreation(t) !== undefined).map(({ t }) => t.address),
       retainAlways: o.key?.retain === 'always',
       keptKeys: keptAll(tables),
+      declaredRollbacks: declared,
     });
   const text = (lines: ReturnType<typeof rollback>) => lines.map((n) => n.text).join('\n');
   const once = rollback(fixed, o);

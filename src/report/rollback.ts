@@ -247,7 +247,7 @@ const STAGE_ROLLBACK: Record<Family, string> = {
  * stage's onFailure result is ROLLBACK: then no one reads this note), and a redeploy of the previous commit or artifact
  * (Terraform, CDK for Terraform, Pulumi: the table plans no change while the key is destroyed, #29811).
  */
-function redeployTools(tables: TableReport[]): NoteLine {
+function redeployTools(tables: TableReport[], declared: string[]): NoteLine {
   const serverless = tables.some((t) => t.format === 'serverless') ? '`serverless rollback`, ' : '';
   const automatic = [...new Set(tables.map((t) => STAGE_ROLLBACK[family(t)]))].join(' or ');
   return {
@@ -256,7 +256,8 @@ function redeployTools(tables: TableReport[]): NoteLine {
     text:
       `Tools that redeploy an earlier version are a revert too: ${serverless}a CodePipeline stage rollback (manual, or automatic with ${automatic} ` +
       'on the deploy stage: turn that off until this change has settled), or a redeploy of the previous commit or artifact. ' +
-      'Do not undo this change with them; follow steps 1 and 2.',
+      'Do not undo this change with them; follow steps 1 and 2.' +
+      (declared.length ? ` This repository sets a stage to roll back on its own: ${declared.join(', ')}.` : ''),
   };
 }
 
@@ -281,6 +282,8 @@ export function rollbackNote(
     retainAlways?: boolean;
     /** Every table kept the key it named, its switch turned on alone (TableReport.keptKey): one deploy, no key touched. */
     keptKeys?: boolean;
+    /** The stage rollbacks the repository declares, as `file:line` (src/io/stageRollbacks.ts). */
+    declaredRollbacks?: string[];
   },
 ): NoteLine[] {
   const families = new Set(tables.map(family));
@@ -339,7 +342,7 @@ export function rollbackNote(
           'may be encrypted under it too: check each (`aws dynamodb describe-table --table-name <restored table> --query Table.SSEDescription.KMSMasterKeyArn`) ' +
           "before that key's deletion is scheduled.",
       },
-      redeployTools(tables),
+      redeployTools(tables, opts.declaredRollbacks ?? []),
       {
         first: '  ',
         indent: '  ',
