@@ -363,7 +363,7 @@ async function writePatches(
         d.errors,
         result.repos,
         (o) => changed.has(o),
-        { ...p.options, version, date: mailNow(), ...of },
+        { ...p.options, version, date: mailNow(), ...of, stages: result.stages },
         (o) => stream.full(o),
         d.failed,
         unreadIn,
@@ -472,7 +472,7 @@ async function writeHeld(
     p.commit && allowed.length > 0
       ? recordPending(allowed, {
           outcomes: result.outcomes,
-          options: { ...p.options, version, ...of },
+          options: { ...p.options, version, ...of, stages: result.stages },
           full: (o) => stream.full(o),
           heads,
           content,
@@ -492,7 +492,7 @@ async function writeHeld(
       const r = await commitRepositories(
         result.outcomes,
         w.written,
-        { ...p.options, version, ...of },
+        { ...p.options, version, ...of, stages: result.stages },
         io.cwd,
         (o) => stream.full(o),
         heads,

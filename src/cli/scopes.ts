@@ -240,6 +240,7 @@ export function mergeResults(results: RunResult[]): RunResult {
     outcomes: results.flatMap((r) => r.outcomes),
     errors: results.flatMap((r) => r.errors),
     repos: [...new Set(results.flatMap((r) => r.repos))],
+    stages: results.flatMap((r) => r.stages ?? []),
     ...(ownWorker ? { ownWorker } : {}),
     ...(cleanups.length
       ? {

@@ -66,6 +66,8 @@ export interface TableReport extends TableIdentity {
   units?: DeployingUnit[];
   /** The key its fix keeps, as written (TableFacts.keptKey): no key is generated for it. Internal: not in the JSON report. */
   keptKey?: string;
+  /** The key its fix generates is kept when a deploy that created it rolls back (TableFacts.keyRetained). Internal: not in the JSON report. */
+  keyRetained?: true;
   /** The roles the project names for deploying the table's stack (TableFacts.deployRoles). Internal: not in the JSON report. */
   deployRoles?: DeployRole[];
 }

@@ -81,6 +81,14 @@ export interface TableFacts extends TableIdentity {
    */
   keptKey?: string;
   /**
+   * The key a fix generates for the table is kept when a deploy that created it rolls back, by the table's own needs
+   * (before `key: retain: always`, which the commit message reads from the settings): CloudFormation `DeletionPolicy:
+   * Retain` (cloudformation/retention.ts retains; not RetainExceptOnCreate, whose key such a rollback deletes), an AWS
+   * CDK key's RETAIN, kms.Key's default (typescript/retention.ts removalOf). The commit message tells what to do with
+   * a key a failed deploy left behind (src/report/commitMessage.ts).
+   */
+  keyRetained?: true;
+  /**
    * The role CloudFormation deploys the table's stack with, where the project names it beside the table's file
    * (src/formats/cfn-values/deployRoles.ts): a Serverless service's `provider.iam.deploymentRole` (or the older
    * `provider.cfnRole`), a SAM configuration's `role_arn`, one per environment. The commit message's Who deploys

@@ -66,6 +66,7 @@ export function reportTables(file: SourceFile, detection: Detection, options: Pa
     if (t.units) report.units = t.units;
     if (t.deployRoles && j.fixable) report.deployRoles = t.deployRoles;
     if (t.keptKey !== undefined && j.fixable) report.keptKey = t.keptKey;
+    if (t.keyRetained && j.fixable) report.keyRetained = true;
     if (j.choices) report.choices = j.choices;
     if (j.parameters) report.parameters = j.parameters;
     if (!j.compliant) {

@@ -23,6 +23,7 @@ import { TableCopies } from './own.js';
 import { heapTick, watchHeap } from '../core/heap.js';
 import { optimizeAgain, optimizeLess } from '../core/tiering.js';
 import { readCandidate, type SharedReads } from '../io/read.js';
+import { stageRollbackLines, type StageRollback } from '../io/stageRollbacks.js';
 import { cleanStaleTemps, halfWritten, type Cleanup } from '../io/temp.js';
 import type { FileError, FileOutcome, FileResult, Replace, RunProgress } from '../core/result.js';
 
@@ -102,6 +103,8 @@ export interface RunResult {
   cleanup?: Cleanup;
   /** What the run did not read and says so: CDK apps and Pulumi programs in a language kmsfix does not read (src/io/cdkApps.ts). */
   notes: string[];
+  /** The CodePipeline stage rollbacks the files read declare (src/io/stageRollbacks.ts), for the commit message. */
+  stages?: StageRollback[];
 }
 
 /** The family that gets a worker of its own (see ownWorkerFamily), and how many files of it and of others that takes. */
@@ -205,6 +208,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   const outcomes: (FileOutcome | undefined)[] = [];
   /** Per read, its detection's notes (a Terraform call of a local module that is not there), said after the run's own, in the order read. */
   const fileNotes: (string[] | undefined)[] = [];
+  const stages: StageRollback[] = [];
   const pending = new Map<FileOutcome, number>();
   // The run's own copies of an outcome's tables (own.ts) and error, in place: their strings are
   // often slices of the file's text, which would keep every text read alive (V8's sliced strings).
@@ -287,7 +291,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
       }
       options.onProgress?.({ scanned: index + 1, candidates: total, tables: scheduler.tables, current: c.absPath });
       const dir = path.dirname(c.absPath);
-      const read = await readOne(c, options.maxFileBytes, errors, notes, symlinks, scheduler.sharedReads);
+      const read = await readOne(c, options.maxFileBytes, errors, notes, symlinks, stages, scheduler.sharedReads);
       if (read) {
         stamps.push(read.stamp);
         links.push(c.link);
@@ -307,7 +311,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   }
   if (symlinks.length > 0) notes.splice(linksAt, 0, linksNote(symlinks));
   for (const n of fileNotes) if (n) notes.push(...n);
-  return { outcomes: outcomes.filter((o) => o !== undefined), errors, repos, ownWorker: ownFamily, cleanup, notes };
+  return { outcomes: outcomes.filter((o) => o !== undefined), errors, repos, ownWorker: ownFamily, cleanup, notes, stages };
 }
 
 /** Read a candidate, with the format that reads it; undefined when skipped or unreadable (then its error is added). */
@@ -317,12 +321,23 @@ async function readOne(
   errors: FileError[],
   notes: string[],
   links: string[],
+  stages: StageRollback[],
   shared?: SharedReads,
 ): Promise<{ file: BatchFile; stamp: string } | undefined> {
   let chosen: FormatEntry | undefined;
-  const prefilter = (raw: string) => (chosen = formatFor(c.path, raw)) !== undefined;
+  let looked = false;
+  // The text read anyway: the stage rollbacks it declares (a file with no table too).
+  const look = (text: string) => {
+    looked = true;
+    for (const line of stageRollbackLines(text)) stages.push({ absPath: c.absPath, line });
+  };
+  const prefilter = (raw: string) => {
+    look(raw);
+    return (chosen = formatFor(c.path, raw)) !== undefined;
+  };
   const read = await readCandidate(c.absPath, c.path, c.explicit, prefilter, maxFileBytes, shared, c.link !== undefined);
   if (read.kind === 'skip') return undefined;
+  if (read.kind === 'file' && !looked) look(read.file.text);
   if (read.kind === 'link') {
     links.push(c.path);
     return undefined;

@@ -16,6 +16,7 @@ import { toPosix } from '../core/text.js';
 import { retainsSome, rollbackNote, statusesWere } from './rollback.js';
 import type { FileOutcome, TableReport } from '../core/result.js';
 import type { DeployingUnit } from '../core/types.js';
+import type { StageRollback } from '../io/stageRollbacks.js';
 import { atRef, whenReleased } from './through.js';
 
 export const COMMIT_BRANCH = 'kmsfix/dynamodb-cmk';
@@ -39,6 +40,10 @@ export interface MessageOptions {
    * `key_policy: iam` or `kms_key_arn` where the repository's root has none).
    */
   scopeOf?: (f: FileOutcome) => MessageScope | undefined;
+  /** The CodePipeline stage rollbacks the run's files declare (RunResult.stages): a repository's message names its own. */
+  stages?: StageRollback[];
+  /** Those of the repository, as its message names them (`pipeline.yaml:12`): set by repositoryMessage. */
+  declaredRollbacks?: string[];
 }
 
 /** A configuration scope as a message names it: its settings, its file and its folders (absolute). */
@@ -151,7 +156,12 @@ export function repositoryMessage(
   full: (f: FileOutcome) => FileOutcome,
 ): { message: CommitMessage; outcomes: FileOutcome[] } {
   const scopeOf = o.scopeOf;
+  const declaredRollbacks = (o.stages ?? []).flatMap(({ absPath, line }) => {
+    const rel = toPosix(path.relative(root, absPath));
+    return rel.startsWith('../') || path.isAbsolute(rel) ? [] : [`${rel}:${line}`];
+  });
   if (o.of) o = o.of(root);
+  if (declaredRollbacks.length) o = { ...o, declaredRollbacks };
   const fulls = outcomes.map(full);
   const inCommit = new Set(fulls.filter((_, k) => changed(outcomes[k])));
   // Each file's scope, as its folders and file read from the repository's root: by the outcome of the run (a
@@ -417,6 +427,7 @@ export function commitMessage(
   ];
   for (const n of notes) out.push(wrap(n, '  ', '* '));
   // How to roll back: its first line after the folders it is said of, where the groups' settings say it differently.
+  const declared = o.declaredRollbacks;
   const rollback = (tables: Fixed[], o: MessageOptions) =>
     rollbackNote(deployed(tables), {
       existingKey: o.kmsKeyArn !== undefined,
@@ -424,6 +435,7 @@ export function commitMessage(
       recreated: tables.filter(({ t }) => recreation(t) !== undefined).map(({ t }) => t.address),
       retainAlways: o.key?.retain === 'always',
       keptKeys: keptAll(tables),
+      declaredRollbacks: declared,
     });
   const text = (lines: ReturnType<typeof rollback>) => lines.map((n) => n.text).join('\n');
   const once = rollback(fixed, o);
@@ -692,23 +704,56 @@ function whoDeploys(tables: Fixed[], o: MessageOptions): string[] {
       (mode === 'iam'
         ? ` With key policy iam it also switches the tables to keys only IAM opens: its IAM policy needs ${KEY_USE_TEXT} on them (kms:ViaService dynamodb).`
         : ` It also switches the tables: any permissions boundary or SCP on it, and any RCP on the keys, must allow ${KEY_USE_TEXT} on them (kms:ViaService dynamodb).`) +
-      // With key retain always no rollback deletes a key: skipping the table leaves it on a key that stays.
-      (o.key?.retain === 'always'
-        ? ''
-        : ' If a rollback stops in UPDATE_ROLLBACK_FAILED on a table, do not skip it (continue-update-rollback --resources-to-skip) while its SSEDescription ' +
-          'still names the new key: the rollback then schedules that key for deletion under the table (undo: aws kms cancel-key-deletion, then aws kms enable-key).' +
-          // A rollback that completes does the same, silently (README Rolling back, "Every format"; real-world round 37): the
-          // table's old template may hold nothing that switches it off the key (no SSESpecification, SSEEnabled: true alone).
-          (tables.some(({ t }) => !NOT_CLOUDFORMATION.has(t.format))
-            ? ' A rollback that completes (UPDATE_ROLLBACK_COMPLETE) may also schedule a new key for deletion while its table still uses it: ' +
-              "check each table's SSEDescription before the key's deletion window ends, and if it names the new key, aws kms cancel-key-deletion, then aws kms enable-key."
-            : '')) +
+      rollbacks(tables, o) +
       // A proactive control runs at deploy time (deploy review of session 57, F2): AWS Control Tower's CT.KMS.PR.3, a
       // CloudFormation hook on AWS::KMS::Key, fails a key policy without src/rule/keyPolicy.ts DENY_DIRECT_GRANTS.
       (!o.key?.denyDirectGrants && tables.some(({ t }) => !NOT_CLOUDFORMATION.has(t.format))
         ? ` A CloudFormation hook on AWS::KMS::Key such as Control Tower's CT.KMS.PR.3 rejects a key policy with no statement denying kms:CreateGrant outside AWS services: set key: deny_direct_grants: true in .kmsfix.yml where it is enabled.`
         : ''),
   ];
+}
+
+/**
+ * What a CloudFormation rollback of a failed deploy does with the new keys. A key that is not kept is deleted by it:
+ * skipping its table to get out of UPDATE_ROLLBACK_FAILED, or a rollback that completes while the table still uses the
+ * key, schedules the key's deletion under the table. A key kept on delete (TableReport.keyRetained, `key: retain:
+ * always`) is kept instead: CloudFormation's DeletionPolicy reference (Template Reference Guide, DeletionPolicy
+ * attribute): RetainExceptOnCreate "behaves like Retain for stack operations, except for the stack operation that
+ * initially created the resource. If the stack operation that created the resource is rolled back, CloudFormation
+ * deletes the resource", so Retain keeps a resource a rolled-back operation created; UpdateStack's RetainExceptOnCreate
+ * flag deletes newly created resources "marked with a deletion policy of Retain" too. Such a key outlives the rollback
+ * in no stack, billed: what to do with it (session 62's deploy review, F2). Only skipping a table is said where no
+ * CloudFormation table is (as before).
+ */
+function rollbacks(tables: Fixed[], o: MessageOptions): string {
+  const cfn = tables.filter(({ t }) => !NOT_CLOUDFORMATION.has(t.format));
+  const always = o.key?.retain === 'always';
+  const kept = always ? cfn : cfn.filter(({ t }) => t.keyRetained);
+  const deleted = !always && (cfn.length === 0 || kept.length < cfn.length);
+  let out = '';
+  // Skipping the table leaves it on a key that the rollback deletes.
+  if (deleted)
+    out +=
+      ' If a rollback stops in UPDATE_ROLLBACK_FAILED on a table, do not skip it (continue-update-rollback --resources-to-skip) while its SSEDescription ' +
+      'still names the new key: the rollback then schedules that key for deletion under the table (undo: aws kms cancel-key-deletion, then aws kms enable-key).';
+  // A rollback that completes does the same, silently (README Rolling back, "Every format"; real-world round 37): the
+  // table's old template may hold nothing that switches it off the key (no SSESpecification, SSEEnabled: true alone).
+  if (deleted && cfn.length > kept.length)
+    out +=
+      ' A rollback that completes (UPDATE_ROLLBACK_COMPLETE) may also schedule a new key for deletion while its table still uses it: ' +
+      "check each table's SSEDescription before the key's deletion window ends, and if it names the new key, aws kms cancel-key-deletion, then aws kms enable-key.";
+  if (kept.length === 0) return out;
+  const why = always
+    ? 'key: retain: always'
+    : [...new Set(kept.map(({ t }) => (t.format === 'cdk' ? 'RemovalPolicy.RETAIN' : 'DeletionPolicy: Retain')))].join(', ');
+  const which = kept.length < cfn.length ? ` of ${listed(kept.map(({ t }) => t.address))}` : '';
+  const keys = kept.length === 1 ? 'key' : 'keys';
+  return (
+    out +
+    ` A rollback keeps the new ${keys}${which} (${why}; not with UpdateStack's --retain-except-on-create), in no stack and billed: ` +
+    "check each table's SSEDescription; if it does not name the key, schedule the key's deletion (`aws kms schedule-key-deletion`); " +
+    'if it does, keep the key and finish the deploy.'
+  );
 }
 
 /**

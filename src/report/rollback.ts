@@ -222,6 +222,45 @@ function liveKey(indent: string, where: string): NoteLine {
   };
 }
 
+/**
+ * How each family's deploy stage is set to roll back on its own when an action fails, as its code writes it (a
+ * CodePipeline stage's `onFailure`; the pipeline may be written in another language than the tables, the family's own
+ * form is the one its reader knows).
+ */
+const STAGE_ROLLBACK: Record<Family, string> = {
+  cloudformation: '`OnFailure: {Result: ROLLBACK}`',
+  'cloudformation-global': '`OnFailure: {Result: ROLLBACK}`',
+  cdk: '`onFailure: { result: Result.ROLLBACK }`',
+  'cdk-v2': '`onFailure: { result: Result.ROLLBACK }`',
+  'cdk-l1': '`onFailure: { result: Result.ROLLBACK }`',
+  terraform: '`on_failure { result = "ROLLBACK" }`',
+  'terraform-module': '`on_failure { result = "ROLLBACK" }`',
+  cdktf: "`onFailure: { result: 'ROLLBACK' }`",
+  pulumi: "`onFailure: { result: 'ROLLBACK' }`",
+  'pulumi-yaml': '`onFailure: { result: ROLLBACK }`',
+};
+
+/**
+ * The tools that redeploy an earlier version, each a revert in one deploy (session 62's deploy review, F1): `serverless
+ * rollback` (UpdateStack with the old compiled template: the table switches back while the clean-up schedules its key's
+ * deletion), a CodePipeline stage rollback (the previous execution's source revisions and artifacts; automatic when the
+ * stage's onFailure result is ROLLBACK: then no one reads this note), and a redeploy of the previous commit or artifact
+ * (Terraform, CDK for Terraform, Pulumi: the table plans no change while the key is destroyed, #29811).
+ */
+function redeployTools(tables: TableReport[], declared: string[]): NoteLine {
+  const serverless = tables.some((t) => t.format === 'serverless') ? '`serverless rollback`, ' : '';
+  const automatic = [...new Set(tables.map((t) => STAGE_ROLLBACK[family(t)]))].join(' or ');
+  return {
+    first: '  ',
+    indent: '  ',
+    text:
+      `Tools that redeploy an earlier version are a revert too: ${serverless}a CodePipeline stage rollback (manual, or automatic with ${automatic} ` +
+      'on the deploy stage: turn that off until this change has settled), or a redeploy of the previous commit or artifact. ' +
+      'Do not undo this change with them; follow steps 1 and 2.' +
+      (declared.length ? ` This repository sets a stage to roll back on its own: ${declared.join(', ')}.` : ''),
+  };
+}
+
 /** A paragraph of the note: its first line starts with `first`, the others with `indent`. */
 export interface NoteLine {
   first: string;
@@ -243,6 +282,8 @@ export function rollbackNote(
     retainAlways?: boolean;
     /** Every table kept the key it named, its switch turned on alone (TableReport.keptKey): one deploy, no key touched. */
     keptKeys?: boolean;
+    /** The stage rollbacks the repository declares, as `file:line` (src/io/stageRollbacks.ts). */
+    declaredRollbacks?: string[];
   },
 ): NoteLine[] {
   const families = new Set(tables.map(family));
@@ -301,6 +342,7 @@ export function rollbackNote(
           'may be encrypted under it too: check each (`aws dynamodb describe-table --table-name <restored table> --query Table.SSEDescription.KMSMasterKeyArn`) ' +
           "before that key's deletion is scheduled.",
       },
+      redeployTools(tables, opts.declaredRollbacks ?? []),
       {
         first: '  ',
         indent: '  ',

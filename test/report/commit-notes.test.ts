@@ -89,6 +89,62 @@ describe('commit message: a rollback that completes', () => {
   });
 });
 
+// Session 62's deploy review, F2: a key kept on delete (DeletionPolicy: Retain, CDK's RETAIN, key: retain: always) is kept by
+// the rollback of the failed deploy that created it, in no stack and billed; the caution that the rollback schedules it for
+// deletion was wrong for it.
+describe('commit message: a rollback keeps a retained key', () => {
+  const FAILED = 'If a rollback stops in UPDATE_ROLLBACK_FAILED';
+  const COMPLETE = 'A rollback that completes (UPDATE_ROLLBACK_COMPLETE)';
+  const kept = (what: string) =>
+    `A rollback keeps the new ${what}; not with UpdateStack's --retain-except-on-create), in no stack and billed: ` +
+    "check each table's SSEDescription; if it does not name the key, schedule the key's deletion (`aws kms schedule-key-deletion`); " +
+    'if it does, keep the key and finish the deploy.';
+  const retained = (id: string) =>
+    `  ${id}:\n    Type: AWS::DynamoDB::Table\n    DeletionPolicy: Retain\n    Properties:\n      KeySchema: [{AttributeName: pk, KeyType: HASH}]\n`;
+  const cdk = (props: string) =>
+    "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\nimport { RemovalPolicy, Stack } from 'aws-cdk-lib';\n" +
+    'export class S extends Stack {\n  constructor(scope: any, id: string) {\n    super(scope, id);\n' +
+    `    new dynamodb.Table(this, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING }${props} });\n  }\n}\n`;
+  const ofCdk = async (text: string) => {
+    const r = await processMemory([{ path: 'lib/s.ts', text }], 'fix', {});
+    expect(r.outcomes[0].tables[0].fixed).toBe(true);
+    return commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0' })).replace(/\s+/g, ' ');
+  };
+
+  it('CloudFormation DeletionPolicy: Retain: the key is kept, no word of its deletion; a table whose key is not: as before', async () => {
+    const m = await message(`Resources:\n${retained('Orders')}`);
+    expect(m).toContain(`. ${kept('key (DeletionPolicy: Retain')} `);
+    expect(m).not.toContain(FAILED);
+    expect(m).not.toContain(COMPLETE);
+    const plain = await message(table());
+    expect(plain).toContain(FAILED);
+    expect(plain).toContain(COMPLETE);
+    expect(plain).not.toContain('A rollback keeps');
+  });
+
+  it('one table retained, one not: both, the kept key named by its table', async () => {
+    const m = await message(`${table()}${retained('Users')}`);
+    expect(m).toContain(FAILED);
+    expect(m).toContain(COMPLETE);
+    expect(m).toContain(kept('key of Users (DeletionPolicy: Retain'));
+  });
+
+  it('key: retain: always: every key kept, said with the setting', async () => {
+    const m = await message(`${table()}${retained('Users')}`, { key: { retain: 'always' } });
+    expect(m).toContain(kept('keys (key: retain: always'));
+    expect(m).not.toContain(COMPLETE);
+  });
+
+  it("AWS CDK: a key follows its table's removal policy, RETAIN by default; DESTROY: deleted, as before", async () => {
+    const m = await ofCdk(cdk(''));
+    expect(m).toContain(kept('key (RemovalPolicy.RETAIN'));
+    expect(m).not.toContain(COMPLETE);
+    const destroyed = await ofCdk(cdk(', removalPolicy: RemovalPolicy.DESTROY'));
+    expect(destroyed).toContain(COMPLETE);
+    expect(destroyed).not.toContain('A rollback keeps');
+  });
+});
+
 // Session 56's deploy review (F2, F3, F6, F1): what the new keys ask of the deploying role, who may disable them, the
 // CloudTrail events their use adds, and the session policies that limit a caller.
 describe('commit message: what the deploy review of session 56 asked for', () => {

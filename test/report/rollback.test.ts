@@ -484,3 +484,28 @@ describe('rollbackNote', () => {
     });
   });
 });
+
+// Session 62's deploy review, F1: `serverless rollback`, a CodePipeline stage rollback (automatic on failure: no one reads
+// the note) and a redeploy of the previous commit or artifact are each a revert in one deploy.
+describe('tools that redeploy an earlier version', () => {
+  const line = (serverless: string, automatic: string) =>
+    `  Tools that redeploy an earlier version are a revert too: ${serverless}a CodePipeline stage rollback (manual, or automatic with ${automatic} ` +
+    'on the deploy stage: turn that off until this change has settled), or a redeploy of the previous commit or artifact. ' +
+    'Do not undo this change with them; follow steps 1 and 2.';
+  it('Serverless names `serverless rollback`; each family its own stage setting; after the two steps', () => {
+    const sls = note([table('serverless', 'AWS::DynamoDB::Table', 'aws-owned')]);
+    expect(sls).toContain(line('`serverless rollback`, ', '`OnFailure: {Result: ROLLBACK}`'));
+    expect(sls.indexOf('Tools that redeploy')).toBeGreaterThan(sls.indexOf('  2. Then remove the keys'));
+    expect(note([table('sam', 'AWS::DynamoDB::Table', 'aws-owned')])).toContain(line('', '`OnFailure: {Result: ROLLBACK}`'));
+    expect(note([table('cdk', 'aws-cdk-lib.aws_dynamodb.Table', 'aws-owned')])).toContain(
+      line('', '`onFailure: { result: Result.ROLLBACK }`'),
+    );
+    expect(note([table('terraform', 'aws_dynamodb_table', 'aws-owned'), table('pulumi', 'aws.dynamodb.Table', 'aws-owned')])).toContain(
+      line('', '`on_failure { result = "ROLLBACK" }` or `onFailure: { result: \'ROLLBACK\' }`'),
+    );
+    expect(note([table('pulumi-yaml', 'aws:dynamodb:Table', 'aws-owned')])).toContain(line('', '`onFailure: { result: ROLLBACK }`'));
+  });
+  it('--kms-key-arn: one deploy, no key of the fix to delete: no such line', () => {
+    expect(note([table('serverless', 'AWS::DynamoDB::Table', 'aws-owned')], true)).not.toContain('Tools that redeploy');
+  });
+});

@@ -38,6 +38,7 @@ import { templateCautions } from './cautions.js';
 import { iamRoles } from '../cfn-values/iamRoles.js';
 import { TABLE_TYPES } from '../cfn-values/tableTypes.js';
 import { unkeptKeyCautions } from './keptKeys.js';
+import { retains } from './retention.js';
 import { markUnusableCfnKeys } from './keySpec.js';
 import type { ComposeFile } from '../serverless/compose.js';
 import { apiGlobalTables } from './apiGlobalTables.js';
@@ -801,6 +802,7 @@ export function detectCloudFormation(
   for (const t of detection.tables) {
     const kept = keptKeyOf(t.encryption);
     if (kept !== undefined) t.keptKey = kept;
+    else if (retains(t, file.text) === 'Retain') t.keyRetained = true;
   }
   return detection;
 }

@@ -14,7 +14,8 @@ import { detectTypeScript, type TsDetection, type TsTable } from './detect.js';
 import { cdkContextOf } from './cdkContext.js';
 import { holderOf, ts } from './parse.js';
 import { pulumiVersionLimits } from './pulumiVersion.js';
-import { deletionProtected, recoveryOn } from './retention.js';
+import { deletionProtected, recoveryOn, removalOf } from './retention.js';
+import { resolveSymbol } from './imports.js';
 import { selectionsOf } from './backups.js';
 import { unkeptKeyCautions } from './keptKeys.js';
 import { markUnusableTsKeys } from './keySpec.js';
@@ -104,6 +105,8 @@ function tablesRead(file: SourceFile, d: TsDetection, context: DiskContext | und
   for (const t of d.tables) {
     const kept = keptKeyText(t);
     if (kept !== undefined) t.keptKey = kept;
+    // A CDK key's removal policy, which follows its table's (fix.ts keyRemovalOf; a choice between two: not said kept).
+    else if (t.framework === 'cdk' && removalOf(t, (e) => resolveSymbol(e, d.binds), d.sf) === 'RETAIN') t.keyRetained = true;
   }
   unaliased(file, d);
   recoveryCautions(d);
