@@ -244,7 +244,10 @@ function enabledSetting(text: string, node: CNode | null | undefined, yaml11: bo
   };
 }
 
-/** SSEType as written: only an intrinsic function matters to the rule (KMS is its one value). */
+/**
+ * SSEType as written: an intrinsic function is decided at deploy time; a literal's text (Setting.text) is what the rule
+ * reads, KMS being its one value (any other is rejected: src/rule/cmk.ts wrongType).
+ */
 function sseTypeSetting(text: string, node: CNode | null | undefined, defaults?: Defaults): Setting {
   if (node === undefined) return ABSENT;
   const across = parameterAcross(node, defaults);
@@ -255,7 +258,10 @@ function sseTypeSetting(text: string, node: CNode | null | undefined, defaults?:
     return { state: 'literal', source: snippet(text, node), raw: rawOf(node), via: viaParameter(param.name, param.value) };
   const p = placeholderIn(scalarString(node) ?? '');
   if (p !== undefined) return { state: 'unreadable', source: placeholderSetting('SSEType', p), raw: rawOf(node) };
-  return { state: intrinsicName(node) ? 'expression' : 'literal', source: snippet(text, node), raw: rawOf(node) };
+  if (intrinsicName(node)) return { state: 'expression', source: snippet(text, node), raw: rawOf(node) };
+  const written = scalarString(node);
+  const s: Setting = { state: 'literal', source: snippet(text, node), raw: rawOf(node) };
+  return written === undefined ? s : { ...s, text: written };
 }
 
 /**
