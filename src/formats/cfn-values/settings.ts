@@ -134,10 +134,23 @@ export function replicaKeySetting(text: string, sse: CNode | null | undefined, r
   };
 }
 
+/**
+ * A constant of AWS's rain tool in a key (`!Rain::Constant x`, `!Sub "alias/${Rain::x}"`, `!Sub "${Const::x}"`): rain
+ * puts the template's `Rain: Constants:` (or `Constants:`) value in at package time, which may be the AWS managed key
+ * (adversarial pass of session 62, F4); not read yet, so the key is not known. Undefined where the key holds none.
+ */
+function rainConstantIn(text: string, node: CNode): string | undefined {
+  if (node.tag === '!Rain::Constant') return 'a rain constant';
+  if (!intrinsicName(node)) return undefined;
+  return /\$\{(Rain|Const)::[^}]*\}/.test(writtenText(text, node)) ? 'a rain constant in a Fn::Sub' : undefined;
+}
+
 function keyRead(text: string, node: CNode | null | undefined, defaults?: Defaults): Setting {
   if (!node) return node === null ? { ...ABSENT, raw: null } : ABSENT;
   const source = snippet(text, node);
   const raw = keyRawOf(node);
+  const rain = rainConstantIn(text, node);
+  if (rain) return { state: 'unreadable', source: `KMSMasterKeyId is ${source}, ${rain}, which kmsfix does not read`, raw };
   const across = parameterAcross(node, defaults);
   if (across) return keyAcross(across, source, raw);
   const param = parameterDefault(node, defaults);
