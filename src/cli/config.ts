@@ -318,6 +318,7 @@ export async function parseConfig(text: string, file: string, dir: string): Prom
       const name = String(scalar(pair.key));
       const value = pair.value as Node | null;
       const one: KeySettings = {};
+      const placed = new Set<string>();
       switch (name) {
         case 'tags':
           if (!YAML.isMap(value)) {
@@ -331,7 +332,13 @@ export async function parseConfig(text: string, file: string, dir: string): Prom
               at(t.value as Node, `key.tags.${String(scalar(t.key))} must be a string`);
               continue;
             }
-            one.tags[String(scalar(t.key))] = String(v);
+            const k = String(scalar(t.key));
+            one.tags[k] = String(v);
+            // Each tag's problems at its own line (a line break in one value among many).
+            for (const p of keySettingsProblems({ tags: { [k]: String(v) } })) {
+              at(t.key as Node, `key.tags: ${p}`);
+              placed.add(p);
+            }
           }
           break;
         case 'multi_region': {
@@ -365,7 +372,7 @@ export async function parseConfig(text: string, file: string, dir: string): Prom
           at(pair.key as Node, `unknown key 'key.${name}'${didYouMean(name.replace(/-/g, '_'), KEY_KEYS, (k) => `'key.${k}'`)}`);
           continue;
       }
-      for (const p of keySettingsProblems(one)) at(value, `key.${name}: ${p}`);
+      for (const p of keySettingsProblems(one)) if (!placed.has(p)) at(value, `key.${name}: ${p}`);
       Object.assign(out, one);
     }
     return out;

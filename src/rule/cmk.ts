@@ -154,7 +154,17 @@ function unusableVerdict(key: Setting, replicaRegion?: string, choice = false): 
  * table keeps the key it had.
  */
 function untypedKey(s: Extract<Settings, { model: 'sse' }>): boolean {
-  return s.keyNeedsType === true && (s.sseType === undefined || s.sseType.state === 'absent') && keyStatus(s.key) === 'customer-managed';
+  const untyped = s.sseType === undefined || s.sseType.state === 'absent' || wrongType(s.sseType);
+  return s.keyNeedsType === true && untyped && keyStatus(s.key) === 'customer-managed';
+}
+
+/**
+ * An SSEType written as a literal other than KMS, its one value (`AES256`, `kms`, `'KMS '`, `true`): CloudFormation
+ * rejects it as it does a key without one (cfn-lint E3030, "is not one of ['KMS']"), and the table keeps the key it
+ * had. A literal whose text the format does not give (Setting.text) is not read so.
+ */
+function wrongType(t: Setting | undefined): t is Setting & { text: string } {
+  return t?.state === 'literal' && t.text !== undefined && t.text !== 'KMS';
 }
 
 /**
@@ -164,8 +174,11 @@ function untypedKey(s: Extract<Settings, { model: 'sse' }>): boolean {
  * A fix adds SSEType alone and keeps the user's key (typeOnly); the key's inputs are no obstacle
  * (whatever they give, SSEType KMS is what the template lacks), so only the switch's are named.
  */
-function untypedVerdict(key: Setting): Verdict {
-  return { ...verdict('aws-managed', phrase('keyWithoutType', { source: key.source })), typeOnly: true };
+function untypedVerdict(key: Setting, sseType?: Setting): Verdict {
+  const reason = wrongType(sseType)
+    ? phrase('keyWrongType', { source: key.source, type: sseType.source })
+    : phrase('keyWithoutType', { source: key.source });
+  return { ...verdict('aws-managed', reason), typeOnly: true };
 }
 
 /** CDK's shape: a choice of key, an explicit key, a legacy switch. */
@@ -330,7 +343,7 @@ function settingsVerdict(f: EncryptionFacts): Verdict & { replica?: number } {
   // A global table: its switch (when on) decided with the replicas' keys.
   if (replicas?.keys === 'own') return top ? ownKeysVerdict(top, replicas) : through(ownKeysVerdict(top, replicas), s.enabled);
   // Encryption on: the switch and the key decided (SSEType has one value that matters, KMS).
-  const v = top ?? (untypedKey(s) ? through(untypedVerdict(s.key!), s.enabled) : through(keyVerdict(s.key), s.enabled, s.key));
+  const v = top ?? (untypedKey(s) ? through(untypedVerdict(s.key!, s.sseType), s.enabled) : through(keyVerdict(s.key), s.enabled, s.key));
   return replicas ? overrideKeysVerdict(v, replicas) : v;
 }
 

@@ -141,6 +141,13 @@ export const noFrameworkEscape = (setting: string, file: string) =>
   `${setting} holds "\${", which the Serverless Framework would resolve in ${file} as a variable of its own, and it has no escape for it: ` +
   'write that setting without "${" for this service (a .kmsfix.yml in its folder), or fix it with --kms-key-arn';
 
+/**
+ * What no KMS tag key or value may hold (its constraint, `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`, lets in none): control,
+ * format, surrogate, private-use and unassigned characters: a line break, a tab, NUL. (The rest of that constraint is
+ * not checked here: `${` in a tag is taken and written as text, keySettings' literalSettings.)
+ */
+const CONTROL = /\p{C}/u;
+
 /** Problems with a KeySettings value (for `.kmsfix.yml` and flags); empty when valid. */
 export function keySettingsProblems(s: KeySettings): string[] {
   const problems: string[] = [];
@@ -165,6 +172,10 @@ export function keySettingsProblems(s: KeySettings): string[] {
     if (k.length < 1 || k.length > 128 || k.startsWith('aws:'))
       problems.push(`tag key must be 1 to 128 characters and not start with "aws:": ${k}`);
     if (typeof v !== 'string' || v.length > 256) problems.push(`tag value of ${k} must be a string of at most 256 characters`);
+    if (CONTROL.test(k))
+      problems.push(`tag key ${JSON.stringify(k)} must hold no control character (a line break, NUL...): KMS rejects it`);
+    if (typeof v === 'string' && CONTROL.test(v))
+      problems.push(`tag value of ${JSON.stringify(k)} must hold no control character (a line break, NUL...): KMS rejects it`);
   }
   if (Object.keys(s.tags ?? {}).length > 50) problems.push('at most 50 tags');
   return problems;

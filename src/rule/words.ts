@@ -37,6 +37,10 @@ const DEFAULTS = {
     '{key} {source} is not used: {block} has no {sseType}, and CloudFormation rejects a {key} without {sseType}: KMS ' +
     '(cfn-lint E3021), so the stack fails and the table keeps the key it had, AWS managed under {enabled}: true alone; ' +
     'add {sseType}: KMS beside it (kmsfix fix does, keeping this key)',
+  keyWrongType:
+    '{key} {source} is not used: {sseType} is {type}, and CloudFormation rejects any {sseType} but KMS ' +
+    '(cfn-lint E3030), so the stack fails and the table keeps the key it had, AWS managed under {enabled}: true alone; ' +
+    'set {sseType} to KMS (kmsfix fix does, keeping this key)',
   // A key DynamoDB cannot use (src/rule/keySpec.ts), and the manual step.
   keyUnusable: `{key} {source} is {keyName}, ${UNUSABLE}`,
   choiceUnusable: `{choice} {source} names {keyName}, ${UNUSABLE}`,

@@ -195,6 +195,14 @@ describe('.kmsfix.yml', () => {
     writeFileSync(path.join(dir, '.kmsfix.yml'), 'key:\n  tags:\n    aws:owner: me\n');
     const tags = await runCli(['scan'], dir);
     expect(tags.stderr).toContain('.kmsfix.yml:3:5: key.tags: tag key must be 1 to 128 characters and not start with "aws:": aws:owner');
+    // A tag value holding a line break or NUL: KMS rejects it (session 62's adversarial pass, M2).
+    writeFileSync(path.join(dir, '.kmsfix.yml'), 'key:\n  tags:\n    team: "a\\nb"\n    owner: "x\\0"\n');
+    const control = await runCli(['scan'], dir);
+    expect([control.code, ...control.stderr.split('\n').slice(0, 2)]).toEqual([
+      2,
+      '.kmsfix.yml:3:5: key.tags: tag value of "team" must hold no control character (a line break, NUL...): KMS rejects it',
+      '.kmsfix.yml:4:5: key.tags: tag value of "owner" must hold no control character (a line break, NUL...): KMS rejects it',
+    ]);
     // A description or tag holding "${": refused for every format in session 59 (adversarial pass F4), taken since session 60,
     // each format writing it as text (src/rule/keySettings.ts terraformLiteral and the others; a Serverless service's table is declined).
     writeFileSync(path.join(dir, '.kmsfix.yml'), 'key:\n  description: "key (${self:service})"\n  tags:\n    owner: "${team}"\n');

@@ -32,6 +32,11 @@ describe('key settings', () => {
     expect(keySettingsProblems({ alias: 'alias/x' })[0]).toMatch(/\{table\} exactly once/);
     expect(keySettingsProblems({ alias: 'alias/x.y/{table}' })[0]).toMatch(/only A-Z/);
     expect(keySettingsProblems({ tags: { 'aws:x': 'y' } })[0]).toMatch(/not start with "aws:"/);
+    expect(keySettingsProblems({ tags: { team: 'a\nb', 'o\u0000': 'x', tab: 'a\tb', ok: 'Zoë 1:2/3=4+5-6@7 _.' } })).toEqual([
+      'tag value of "team" must hold no control character (a line break, NUL...): KMS rejects it',
+      'tag key "o\\u0000" must hold no control character (a line break, NUL...): KMS rejects it',
+      'tag value of "tab" must hold no control character (a line break, NUL...): KMS rejects it',
+    ]);
   });
 
   // Session 60: `${` and `%{` are no longer refused for every format (adversarial pass s59 F4 refused them): each format

@@ -135,10 +135,23 @@ export function replicaKeySetting(text: string, sse: CNode | null | undefined, r
   };
 }
 
+/**
+ * A constant of AWS's rain tool in a key (`!Rain::Constant x`, `!Sub "alias/${Rain::x}"`, `!Sub "${Const::x}"`): rain
+ * puts the template's `Rain: Constants:` (or `Constants:`) value in at package time, which may be the AWS managed key
+ * (adversarial pass of session 62, F4); not read yet, so the key is not known. Undefined where the key holds none.
+ */
+function rainConstantIn(text: string, node: CNode): string | undefined {
+  if (node.tag === '!Rain::Constant') return 'a rain constant';
+  if (!intrinsicName(node)) return undefined;
+  return /\$\{(Rain|Const)::[^}]*\}/.test(writtenText(text, node)) ? 'a rain constant in a Fn::Sub' : undefined;
+}
+
 function keyRead(text: string, node: CNode | null | undefined, defaults?: Defaults): Setting {
   if (!node) return node === null ? { ...ABSENT, raw: null } : ABSENT;
   const source = snippet(text, node);
   const raw = keyRawOf(node);
+  const rain = rainConstantIn(text, node);
+  if (rain) return { state: 'unreadable', source: `KMSMasterKeyId is ${source}, ${rain}, which kmsfix does not read`, raw };
   const across = parameterAcross(node, defaults);
   if (across) return keyAcross(across, source, raw);
   const param = parameterDefault(node, defaults);
@@ -250,7 +263,10 @@ function enabledSetting(text: string, node: CNode | null | undefined, yaml11: bo
   };
 }
 
-/** SSEType as written: only an intrinsic function matters to the rule (KMS is its one value). */
+/**
+ * SSEType as written: an intrinsic function is decided at deploy time; a literal's text (Setting.text) is what the rule
+ * reads, KMS being its one value (any other is rejected: src/rule/cmk.ts wrongType).
+ */
 function sseTypeSetting(text: string, node: CNode | null | undefined, defaults?: Defaults): Setting {
   if (node === undefined) return ABSENT;
   const across = parameterAcross(node, defaults);
@@ -261,7 +277,10 @@ function sseTypeSetting(text: string, node: CNode | null | undefined, defaults?:
     return { state: 'literal', source: snippet(text, node), raw: rawOf(node), via: viaParameter(param.name, param.value) };
   const p = placeholderIn(scalarString(node) ?? '');
   if (p !== undefined) return { state: 'unreadable', source: placeholderSetting('SSEType', p), raw: rawOf(node) };
-  return { state: intrinsicName(node) ? 'expression' : 'literal', source: snippet(text, node), raw: rawOf(node) };
+  if (intrinsicName(node)) return { state: 'expression', source: snippet(text, node), raw: rawOf(node) };
+  const written = scalarString(node);
+  const s: Setting = { state: 'literal', source: snippet(text, node), raw: rawOf(node) };
+  return written === undefined ? s : { ...s, text: written };
 }
 
 /**

@@ -45,7 +45,11 @@ function replaceValue(ctx: EditCtx, prop: ts.PropertyAssignment | ts.ShorthandPr
     return;
   }
   const prefix = prop.initializer.getStart(ctx.sf) - lineStartOf(ctx.text, prop.getStart(ctx.sf)) - indent.length;
-  const text = render(value, ctx.style, indent, prefix, tailColumns(ctx.text, prop.initializer.end));
+  // A string literal replaced by a string (`sseType: "kms"` made KMS) keeps the quotes it had.
+  const q = ctx.text[prop.initializer.getStart(ctx.sf)];
+  const style =
+    value.kind === 'str' && (q === '"' || q === "'") && q !== ctx.style.quote ? { ...ctx.style, quote: q as '"' | "'" } : ctx.style;
+  const text = render(value, style, indent, prefix, tailColumns(ctx.text, prop.initializer.end));
   ctx.edits.push({ start: prop.initializer.getStart(ctx.sf), end: prop.initializer.end, text });
 }
 

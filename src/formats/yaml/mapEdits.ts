@@ -246,13 +246,22 @@ function replaceValue(ctx: Ctx, map: CMap, p: CPair, v: Value): void {
     return;
   }
   if (map.flow) {
-    ctx.edits.push({ start: colon + 1, end, text: ' ' + yamlFlow(v, style.yaml) });
+    ctx.edits.push({ start: colon + 1, end, text: ' ' + (quotedAsBefore(p.value, v) ?? yamlFlow(v, style.yaml)) });
     return;
   }
-  const inline = yamlInline(v, style.yaml);
+  const inline = quotedAsBefore(p.value, v) ?? yamlInline(v, style.yaml);
   const replacement =
     inline !== undefined ? ' ' + inline : style.eol + yamlBlock(v, keyIndent(ctx, p.keyStart), style.yaml).join(style.eol);
   ctx.edits.push({ start: colon + 1, end, text: replacement });
+}
+
+/**
+ * A plain word (`KMS`) replacing a quoted scalar, in the quotes it had: `SSEType: 'KMS '` becomes `SSEType: 'KMS'`.
+ * Undefined where the rendering decides (another value, a plain or block scalar before).
+ */
+function quotedAsBefore(before: CNode | null, v: Value): string | undefined {
+  if (typeof v !== 'string' || !/^[A-Za-z0-9]+$/.test(v) || before?.kind !== 'scalar' || before.tag) return undefined;
+  return before.quote === 'single' ? `'${v}'` : before.quote === 'double' ? `"${v}"` : undefined;
 }
 
 /**
