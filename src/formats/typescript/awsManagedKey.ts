@@ -350,8 +350,9 @@ function contextKeyArn(call: ts.CallExpression | ts.NewExpression, arn: ts.Expre
 /**
  * A key a class takes in its props (`Key.fromKeyArn(this, 'K', props.keyArn)`), judged on what each creation of the
  * class in the CDK app's entry passes (stackProps.ts; the entry is read when a first detection meets such a read):
- * the AWS managed key when every creation passes it (a literal, a const of the entry, a lookup of it), `maybe` when
- * some do (naming them); WALK_ON, as before, when none does or the entry shows no creation (a key of the account).
+ * `maybe` when some or all creations pass the AWS managed key (a literal, a const of the entry, a lookup of it),
+ * naming them (the entry may not show every creation); WALK_ON, as before, when none does or the entry shows no
+ * creation (a key of the account).
  */
 function passedKey(read: PropsRead, given: Given, depth: number): ManagedKey | typeof WALK_ON {
   const all = given.values.stackProps;
@@ -364,12 +365,16 @@ function passedKey(read: PropsRead, given: Given, depth: number): ManagedKey | t
     const why = each[i]?.kind === 'maybe' ? `: ${(each[i] as { why: string }).why}` : '';
     return `${creations[i].at} creates ${read.cls} with ${read.member} ${stringValue(unwrap(v)) ?? v.getText()}${why}`;
   };
-  if (creations.length > 0 && each.every((m) => m?.kind === 'managed'))
-    return { kind: 'managed', why: creations.map((_, i) => said(i)).join(', ') };
   const some = each.flatMap((m, i) => (m ? [i] : []));
   if (some.length === 0) return WALK_ON;
   const others = creations.filter((_, i) => !some.includes(i)).map((c) => c.at);
-  const not = others.length > 0 ? `, not where ${others.join(', ')} creates it` : '';
+  // Never `managed`, even where every creation the entry shows passes the AWS managed key: a Stage or another stack
+  // of the app may create the class with a customer-managed key (adversarial pass s62 adv2 F6: a fix would then
+  // replace production's key), and a props const changed after its declaration is not followed (F1).
+  const not =
+    others.length > 0
+      ? `, not where ${others.join(', ')} creates it`
+      : ` (the entry's creations; a Stage or another stack may create ${read.cls} with another key)`;
   return { kind: 'maybe', why: `the key is the AWS managed key where ${some.map(said).join(', ')}${not}` };
 }
 

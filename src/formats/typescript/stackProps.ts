@@ -3,7 +3,8 @@
  * props.keyAlias)`, `encryptionKey: props.key`), read where the CDK app's entry creates the class (cdkApp.ts
  * entryStackProps: each `new S(app, 'Prod', { keyArn: '...' })` with the props it passes). awsManagedKey.ts judges
  * the value each creation passes as it judges a key written in place: the AWS managed key's alias ARN passed as a
- * literal (or a const of the entry holding one) is that key (adversarial pass s61 M2: read as customer-managed).
+ * literal (or a const of the entry holding one) makes the table `unknown` (adversarial pass s61 M2: read as
+ * customer-managed; never `aws-managed`, as the entry may not show every creation: s62 adv2 F6).
  * Only the constructor's props parameter (the third, as a stack's and a construct's are) the constructor never
  * assigns is followed; a creation whose props kmsfix cannot read (a spread after the member, a value of a loop) gives
  * nothing.
@@ -25,6 +26,19 @@ export type StackProps = Map<string, StackCreation[]>;
 export interface PropsRead {
   cls: string;
   member: string;
+}
+
+/**
+ * assignsName of a constructor's body, once per body and name: every props read of a constructor asks it, and a stack
+ * of N tables reading props made it N walks of the body (adversarial pass s62 adv2 F2: 17 s for 400 tables).
+ */
+const assigned = new WeakMap<ts.Node, Map<string, boolean>>();
+function assigns(body: ts.Node, name: string): boolean {
+  let names = assigned.get(body);
+  if (!names) assigned.set(body, (names = new Map()));
+  let found = names.get(name);
+  if (found === undefined) names.set(name, (found = assignsName(body, name)));
+  return found;
 }
 
 /** `props.keyArn` (`props!.keyArn`, `props?.keyArn`, `props['keyArn']`) of a class's constructor's props parameter. */
@@ -50,7 +64,7 @@ export function propsRead(u: ts.Expression): PropsRead | undefined {
     const i = p.parameters.findIndex((x) => x.name.kind === ts.SyntaxKind.Identifier && (x.name as ts.Identifier).text === name);
     if (i < 0) continue;
     if (i !== 2 || !ts.isConstructorDeclaration(p) || !ts.isClassDeclaration(p.parent) || !p.parent.name) return undefined;
-    if (p.body && assignsName(p.body, name)) return undefined;
+    if (p.body && assigns(p.body, name)) return undefined;
     return { cls: p.parent.name.text, member };
   }
   return undefined;
