@@ -684,6 +684,9 @@ function namedRoles(tables: Fixed[]): string {
 function whoDeploys(tables: Fixed[], o: MessageOptions): string[] {
   const mode = o.keyPolicy ?? DEFAULT_KEY_POLICY;
   if (o.kmsKeyArn) return [];
+  // Only CloudFormation (SAM, Serverless, AWS CDK) rolls a failed deploy back on its own: Terraform, CDK for Terraform
+  // and Pulumi delete the keys only when they are removed (adv review of session 62).
+  const stacks = tables.some(({ t }) => !NOT_CLOUDFORMATION.has(t.format));
   return [
     // Read after each create (hashicorp/aws waits on the policy and rotation, then reads tags and aliases: an
     // apply that cannot leaves the key created and tainted) and deleted on a roll back (CloudFormation's
@@ -692,10 +695,10 @@ function whoDeploys(tables: Fixed[], o: MessageOptions): string[] {
     // UPDATE_ROLLBACK_FAILED marks it rolled back while it is still on the new key, which the rollback's clean-up
     // then deletes (session 51's deploy review).
     `Who deploys: the role that deploys the stack or plan (${deployers(tables)}) now creates, reads and, ` +
-      'when a deploy rolls back or the keys are removed, deletes KMS keys and aliases: it needs kms:CreateKey, kms:PutKeyPolicy, kms:EnableKeyRotation, ' +
+      `${stacks ? 'when a deploy rolls back or the keys are removed' : 'when the keys are removed'}, deletes KMS keys and aliases: it needs kms:CreateKey, kms:PutKeyPolicy, kms:EnableKeyRotation, ` +
       'kms:TagResource and kms:CreateAlias; kms:DescribeKey, kms:GetKeyPolicy, kms:GetKeyRotationStatus, kms:ListResourceTags and kms:ListAliases ' +
       '(read after each create: a Terraform apply without them fails with the key created and tainted); and kms:ScheduleKeyDeletion and kms:DeleteAlias ' +
-      '(without them a failed deploy cannot roll back: CloudFormation stops in UPDATE_ROLLBACK_FAILED). No service control policy (SCP) or resource control policy (RCP) may deny them in this account.' +
+      `(without them ${stacks ? 'a failed deploy cannot roll back: CloudFormation stops in UPDATE_ROLLBACK_FAILED' : 'the keys cannot be removed'}). No service control policy (SCP) or resource control policy (RCP) may deny them in this account.` +
       // It switches the tables too, a caller DynamoDB asks KMS as (AWS KMS guide, How Amazon DynamoDB uses AWS KMS
       // (docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html), "Authorizing use of your KMS key": kms:CreateGrant
       // and kms:DescribeKey for the principal that creates a table or switches it to a customer managed key with UpdateTable;
@@ -722,14 +725,15 @@ function whoDeploys(tables: Fixed[], o: MessageOptions): string[] {
  * initially created the resource. If the stack operation that created the resource is rolled back, CloudFormation
  * deletes the resource", so Retain keeps a resource a rolled-back operation created; UpdateStack's RetainExceptOnCreate
  * flag deletes newly created resources "marked with a deletion policy of Retain" too. Such a key outlives the rollback
- * in no stack, billed: what to do with it (session 62's deploy review, F2). Only skipping a table is said where no
- * CloudFormation table is (as before).
+ * in no stack, billed: what to do with it (session 62's deploy review, F2). Nothing of it is said where no
+ * CloudFormation table is: Terraform, CDK for Terraform and Pulumi roll no failed deploy back (adv review of session 62).
  */
 function rollbacks(tables: Fixed[], o: MessageOptions): string {
   const cfn = tables.filter(({ t }) => !NOT_CLOUDFORMATION.has(t.format));
   const always = o.key?.retain === 'always';
   const kept = always ? cfn : cfn.filter(({ t }) => t.keyRetained);
-  const deleted = !always && (cfn.length === 0 || kept.length < cfn.length);
+  // Only a CloudFormation table's key is deleted by a rollback: Terraform, CDK for Terraform and Pulumi roll nothing back.
+  const deleted = !always && kept.length < cfn.length;
   let out = '';
   // Skipping the table leaves it on a key that the rollback deletes.
   if (deleted)
@@ -738,7 +742,7 @@ function rollbacks(tables: Fixed[], o: MessageOptions): string {
       'still names the new key: the rollback then schedules that key for deletion under the table (undo: aws kms cancel-key-deletion, then aws kms enable-key).';
   // A rollback that completes does the same, silently (README Rolling back, "Every format"; real-world round 37): the
   // table's old template may hold nothing that switches it off the key (no SSESpecification, SSEEnabled: true alone).
-  if (deleted && cfn.length > kept.length)
+  if (deleted)
     out +=
       ' A rollback that completes (UPDATE_ROLLBACK_COMPLETE) may also schedule a new key for deletion while its table still uses it: ' +
       "check each table's SSEDescription before the key's deletion window ends, and if it names the new key, aws kms cancel-key-deletion, then aws kms enable-key.";

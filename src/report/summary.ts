@@ -1,4 +1,5 @@
 import type { FileError, FileOutcome, TableReport } from '../core/result.js';
+import { shownFile } from './textReport.js';
 /** Counting a run's results, for every reporter. */
 
 export interface Summary {
@@ -100,6 +101,7 @@ function profiles(...counts: (TableCounts | undefined)[]): Pick<Summary, 'profil
 }
 
 export function formatError(e: FileError): string {
-  const where = e.line ? `${e.file}:${e.line}${e.column ? ':' + e.column : ''}` : e.file;
+  const file = shownFile(e.file);
+  const where = e.line ? `${file}:${e.line}${e.column ? ':' + e.column : ''}` : file;
   return `${where}: ${e.message}`;
 }

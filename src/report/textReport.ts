@@ -60,20 +60,30 @@ function shortNote(t: TableReport): string {
 }
 
 /**
+ * A file name as text output shows it: as it is, or, where it holds a control character (a tab or a newline that
+ * would split its row), quoted with JSON's escapes (`"we\tird.yaml"`), as the JSON report writes it (session 62's
+ * adversarial review, M6).
+ */
+export function shownFile(file: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters to escape
+  return /[\x00-\x1f\x7f]/.test(file) ? JSON.stringify(file) : file;
+}
+
+/**
  * One table: `file:line  address  status  reason`. By default the short reason; with `verbose`, the
  * whole message and the peer rules that fire. Under a tool's profile the status is that tool's verdict.
  */
 export function tableLine(t: TableReport, c: Colors, o: LineOptions = {}): string {
   const profile = o.profile && o.profile !== 'strict' ? o.profile : undefined;
   const status = profile ? verdict(t, profile, c) : paint(t.status, c);
-  if (o.full && !o.verbose) return `${t.file}:${t.line}  ${t.address}  ${status}  ${t.message}`;
+  if (o.full && !o.verbose) return `${shownFile(t.file)}:${t.line}  ${t.address}  ${status}  ${t.message}`;
   if (!o.verbose) {
     const why = profile && t.notScannedBy ? `${t.reason ?? t.message} (kmsfix: ${t.status})` : (t.reason ?? t.message);
-    return `${t.file}:${t.line}  ${t.address}  ${status}  ${why}${shortNote(t)}`;
+    return `${shownFile(t.file)}:${t.line}  ${t.address}  ${status}  ${why}${shortNote(t)}`;
   }
   const fails = failingRules(t.peers);
   const peers = fails.length > 0 ? `  (fails ${fails.join(', ')})` : '';
-  return `${t.file}:${t.line}  ${t.address}  ${status}  ${t.message}${peers}`;
+  return `${shownFile(t.file)}:${t.line}  ${t.address}  ${status}  ${t.message}${peers}`;
 }
 
 export function summaryLine(s: Summary, extra = ''): string {

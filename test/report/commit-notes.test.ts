@@ -383,3 +383,51 @@ describe('commit message: who deploys, per family', () => {
     ).toBe(`Who deploys: the role that deploys the stack or plan (${STACK})`);
   });
 });
+
+// Session 62's adversarial review: a fix of Terraform tables only said what to do when a CloudFormation rollback stops in
+// UPDATE_ROLLBACK_FAILED. Terraform, CDK for Terraform and Pulumi roll no failed deploy back: no word of CloudFormation's.
+describe('commit message: no CloudFormation rollback where no table is deployed by CloudFormation', () => {
+  const WHO =
+    '* Who deploys: the role that deploys the stack or plan (Terraform, CDK for Terraform and Pulumi: the credentials the plan or pipeline runs with) ' +
+    'now creates, reads and, when the keys are removed, deletes KMS keys and aliases: it needs kms:CreateKey, kms:PutKeyPolicy, kms:EnableKeyRotation, ' +
+    'kms:TagResource and kms:CreateAlias; kms:DescribeKey, kms:GetKeyPolicy, kms:GetKeyRotationStatus, kms:ListResourceTags and kms:ListAliases ' +
+    '(read after each create: a Terraform apply without them fails with the key created and tainted); and kms:ScheduleKeyDeletion and kms:DeleteAlias ' +
+    '(without them the keys cannot be removed). No service control policy (SCP) or resource control policy (RCP) may deny them in this account. ' +
+    'It also switches the tables: any permissions boundary or SCP on it, and any RCP on the keys, must allow kms:Decrypt, kms:Encrypt, ' +
+    'kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey on them (kms:ViaService dynamodb). * Key retention:';
+  const of = async (path: string, text: string) => {
+    const r = await processMemory([{ path, text }], 'fix', {});
+    expect(r.outcomes[0].tables[0].fixed).toBe(true);
+    return commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0' })).replace(/\s+/g, ' ');
+  };
+  const TF =
+    'resource "aws_dynamodb_table" "orders" {\n  name     = "orders"\n  hash_key = "pk"\n  attribute {\n    name = "pk"\n    type = "S"\n  }\n}\n';
+  const PULUMI_YAML =
+    'name: app\nruntime: yaml\nresources:\n  orders:\n    type: aws:dynamodb:Table\n    properties:\n      hashKey: pk\n' +
+    '      attributes:\n        - name: pk\n          type: S\n';
+
+  it.each([
+    ['Terraform', 'main.tf', TF],
+    ['Pulumi YAML', 'Pulumi.yaml', PULUMI_YAML],
+  ])('%s only: who deploys says no rollback, and nothing of UPDATE_ROLLBACK_FAILED', async (_, path, text) => {
+    const m = await of(path, text);
+    expect(m).toContain(WHO);
+    expect(m).not.toContain('UPDATE_ROLLBACK');
+    expect(m).not.toContain('CloudFormation');
+  });
+
+  it('beside a CloudFormation table: as before', async () => {
+    const r = await processMemory(
+      [
+        { path: 'main.tf', text: TF },
+        { path: 't.yaml', text: table() },
+      ],
+      'fix',
+      {},
+    );
+    const m = commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0' })).replace(/\s+/g, ' ');
+    expect(m).toContain('now creates, reads and, when a deploy rolls back or the keys are removed, deletes KMS keys');
+    expect(m).toContain('(without them a failed deploy cannot roll back: CloudFormation stops in UPDATE_ROLLBACK_FAILED)');
+    expect(m).toContain('If a rollback stops in UPDATE_ROLLBACK_FAILED on a table, do not skip it');
+  });
+});

@@ -93,3 +93,21 @@ resources:
     expect(readFileSync(path.join(dir, 'template.yaml')).equals(before)).toBe(true);
   });
 });
+
+// Session 62's adversarial review, M3: a key repeated inside the only table's Properties (written with a `\u0061` escape) left
+// no table reported while the message said "the tables read without it are reported".
+describe('duplicate keys: the message says which tables are left out', () => {
+  it('the only table holds the repeated key: none is reported, and the message says so', async () => {
+    const text =
+      '{\n  "Resources": {\n    "Orders": {\n      "Type": "AWS::DynamoDB::Table",\n      "Properties": {\n' +
+      '        "SSESpecification": {"SSEEnabled": true},\n        "SSESpecific\\u0061tion": {"SSEEnabled": false}\n      }\n    }\n  }\n}\n';
+    const o = (await processMemory([{ path: 't.json', text }], 'fix')).outcomes[0];
+    expect(o.tables).toEqual([]);
+    expect([o.error?.line, o.error?.column, o.error?.message]).toEqual([
+      7,
+      9,
+      'JSON: duplicate key "SSESpecific\\u0061tion" repeats a key of its object (a table that holds a repeated key, whose name repeats ' +
+        'or that is under a repeated key is not reported, the others are; the file is not fixed)',
+    ]);
+  });
+});
