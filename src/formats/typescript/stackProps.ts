@@ -28,19 +28,6 @@ export interface PropsRead {
   member: string;
 }
 
-/**
- * assignsName of a constructor's body, once per body and name: every props read of a constructor asks it, and a stack
- * of N tables reading props made it N walks of the body (adversarial pass s62 adv2 F2: 17 s for 400 tables).
- */
-const assigned = new WeakMap<ts.Node, Map<string, boolean>>();
-function assigns(body: ts.Node, name: string): boolean {
-  let names = assigned.get(body);
-  if (!names) assigned.set(body, (names = new Map()));
-  let found = names.get(name);
-  if (found === undefined) names.set(name, (found = assignsName(body, name)));
-  return found;
-}
-
 /** `props.keyArn` (`props!.keyArn`, `props?.keyArn`, `props['keyArn']`) of a class's constructor's props parameter. */
 export function propsRead(u: ts.Expression): PropsRead | undefined {
   let member: string | undefined;
@@ -64,7 +51,7 @@ export function propsRead(u: ts.Expression): PropsRead | undefined {
     const i = p.parameters.findIndex((x) => x.name.kind === ts.SyntaxKind.Identifier && (x.name as ts.Identifier).text === name);
     if (i < 0) continue;
     if (i !== 2 || !ts.isConstructorDeclaration(p) || !ts.isClassDeclaration(p.parent) || !p.parent.name) return undefined;
-    if (p.body && assigns(p.body, name)) return undefined;
+    if (p.body && assignsName(p.body, name)) return undefined;
     return { cls: p.parent.name.text, member };
   }
   return undefined;
