@@ -57,7 +57,7 @@ import {
   loopKeySetting,
 } from '../cfn-values/settings.js';
 import { stackPolicyDenial, stackPolicyStep } from './stackPolicy.js';
-import { expand, type NamingLoop } from './loopNames.js';
+import { expand, listable, type NamingLoop } from './loopNames.js';
 import {
   child,
   looksLikeJson,
@@ -884,13 +884,14 @@ function loopPath(loop: ForEachLoop): string {
 
 /**
  * How a loop's table is reported: once per innermost loop, with the logical IDs the loops generate
- * (each outer value with each inner value), or its output key when a loop's values are not known.
+ * (each outer value with each inner value), or its output key when a loop's values are not known or make more than
+ * MAX_EXPANDED_IDS.
  */
 function loopAddress(loop: ForEachLoop, outputKey: string): string {
   let names: string[] | undefined = [outputKey];
   for (const l of loopChain(loop)) {
     const values = l.values;
-    names = values && values.length > 0 ? names?.flatMap((n) => values.map((v) => expand(n, l.identifier, v))) : undefined;
+    names = names && listable(names, values) ? names.flatMap((n) => values.map((v) => expand(n, l.identifier, v))) : undefined;
   }
   return `${loopPath(loop)}: ${names ? [...new Set(names)].join(', ') : outputKey}`;
 }

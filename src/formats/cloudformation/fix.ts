@@ -25,7 +25,7 @@ import { child, pair, resolveAlias, scalarString, type CMap, type CNode } from '
 import { eofScalarObstacle } from '../yaml/eofScalar.js';
 import { Intrinsic, getAtt, ref, sub, type Value } from '../yaml/values.js';
 import { type CfnDetection, type CfnTable, type CfnTemplate, loopChain, namingLoops, typeOnly, yaml11 } from './detect.js';
-import { freeName, logicalIdsOf, TakenIds } from './loopNames.js';
+import { freeName, logicalIdsOf, MAX_EXPANDED_IDS, TakenIds } from './loopNames.js';
 import { intrinsicArg, intrinsicName } from '../cfn-values/intrinsics.js';
 import { aliasResource, keyResource, nameMayHoldDot, strongestRetention } from '../yaml/cfnKeyResources.js';
 import { allowedChanges } from './verify.js';
@@ -87,8 +87,27 @@ function takenNames(template: CfnTemplate): TakenIds {
       if (m?.kind === 'map') for (const p of m.pairs) names.add(p.key);
     }
   const resourceIds = (resources: CMap) => {
-    for (const { id, loops, key } of logicalIdsOf(resources))
-      names.addId(id, loops.length > 0 ? `the output key ${key} of ${loops.map((l) => l.key).join('/')}` : undefined);
+    for (const { id, loops, key } of logicalIdsOf(resources)) {
+      if (loops.length === 0) {
+        names.addId(id);
+        continue;
+      }
+      const where = `the output key ${key} of ${loops.map((l) => l.key).join('/')}`;
+      names.addId(
+        id,
+        loops.every((l) => l.values?.length)
+          ? {
+              where,
+              why: `its loops make more than ${MAX_EXPANDED_IDS} logical IDs, past the 500 resources CloudFormation takes in a template`,
+              step: 'split the loops so the template stays within 500 resources',
+            }
+          : {
+              where,
+              why: 'its collection is not a list written in the template: a deploy may pass any values',
+              step: 'write the collection as a list',
+            },
+      );
+    }
   };
   resourceIds(template.resources);
   // serverless.yml's `resources` list: the Framework merges its items' Resources into one.
@@ -485,8 +504,8 @@ function openEndedLoops(tables: CfnTable[], options: FixOptions): { address: str
     const open = takenNames(template).openEnded();
     if (open === undefined) continue;
     const reason =
-      `${open} may be any logical ID (its collection is not a list written in the template: a deploy may pass any values), ` +
-      'so no name of a key or alias a fix adds is sure to be free: write the collection as a list, or use --kms-key-arn with an existing key (adds none)';
+      `${open.where} may be any logical ID (${open.why}), ` +
+      `so no name of a key or alias a fix adds is sure to be free: ${open.step}, or use --kms-key-arn with an existing key (adds none)`;
     out.push(...tables.filter((t) => t.template === template && !typeOnly(t)).map((t) => ({ address: t.address, reason })));
   }
   return out;

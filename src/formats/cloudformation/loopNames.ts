@@ -40,12 +40,24 @@ export function expand(key: string, identifier: string, value: string): string {
 /** Stands for a placeholder of a loop whose values are not known, while the key is expanded. */
 const ANY = '\u0000';
 
+/**
+ * The most logical IDs one output key is expanded to (CloudFormation takes 500 resources in a template, after the
+ * loops are expanded): past it, the loops are read as loops whose values are not known, so nested loops of many values
+ * cost no more than one (a template past it cannot deploy anyway).
+ */
+export const MAX_EXPANDED_IDS = 1000;
+
+/** Whether a loop's values can be put into `names` already expanded, within MAX_EXPANDED_IDS. */
+export function listable(names: readonly string[], values: readonly string[] | undefined): values is readonly string[] {
+  return values !== undefined && values.length > 0 && names.length * values.length <= MAX_EXPANDED_IDS;
+}
+
 /** An output key as the logical IDs the loops (outermost first) make of it. */
 export function expandedIds(key: string, loops: NamingLoop[]): IdPattern[] {
   let names = [key];
   for (const l of loops) {
     const values = l.values;
-    names = values
+    names = listable(names, values)
       ? names.flatMap((n) => values.map((v) => expand(n, l.identifier, v)))
       : names.map((n) =>
           n
@@ -98,15 +110,23 @@ export function mayBeOne(a: IdPattern, b: IdPattern): boolean {
   return fits(a[0]!, b[0]!, (s, t) => s.startsWith(t)) && fits(a[a.length - 1]!, b[b.length - 1]!, (s, t) => s.endsWith(t));
 }
 
+/** Where a pattern of logical IDs comes from, why its IDs are not listed, and what would list them. */
+export interface PatternSource {
+  /** `the output key ${Name} of Fn::ForEach::Topics` */
+  where: string;
+  why: string;
+  step: string;
+}
+
 /**
  * The names a template has (its sections' keys, its loops' IDs expanded) and those a fix gives: a Set of the plain
  * names, whose `has` also answers for the patterns of loops whose values are not known.
  */
 export class TakenIds extends Set<string> {
-  private readonly patterns: { id: IdPattern; from?: string }[] = [];
+  private readonly patterns: { id: IdPattern; from?: PatternSource }[] = [];
 
-  /** `from`: where a pattern comes from, for the reason of a decline (`output key ${Name} of Fn::ForEach::Topics`). */
-  addId(id: IdPattern, from?: string): void {
+  /** `from`: where a pattern comes from, for the reason of a decline. */
+  addId(id: IdPattern, from?: PatternSource): void {
     if (id.length === 1) this.add(id[0]!);
     else this.patterns.push(from === undefined ? { id } : { id, from });
   }
@@ -122,7 +142,7 @@ export class TakenIds extends Set<string> {
   }
 
   /** A loop's pattern whose IDs may be any name ending as a fix's do (a placeholder at its end): no free name is sure. */
-  openEnded(): string | undefined {
+  openEnded(): PatternSource | undefined {
     return this.patterns.find((p) => p.id[p.id.length - 1] === '')?.from;
   }
 }

@@ -99,6 +99,28 @@ Resources:
       expect(t.address).toBe('Fn::ForEach::Envs/Fn::ForEach::Tables: ${Env}${Name}Table');
     });
 
+    it("loops making more than 1,000 IDs: read as loops whose values are not known, so their cost stays one loop's (session 63 adv M1)", async () => {
+      // 40 x 40 = 1,600 IDs, past CloudFormation's 500 resources: before, every ID was listed in the row and each
+      // fix and verification expanded them all (four loops of 30 values: 810,000 IDs, an 11 MB row, 10 s).
+      const values = `[${Array.from({ length: 40 }, (_, i) => `V${i}`).join(', ')}]`;
+      const text = nested(values, values);
+      expect((await scan(text))[0].address).toBe('Fn::ForEach::Envs/Fn::ForEach::Tables: ${Env}${Name}Table');
+      // Its names still fixed apart: `${Env}${Name}TableKey` is no `${Env}${Name}Table`.
+      const out = (await processMemory([{ path: 't.yaml', text }], 'fix')).outcomes[0];
+      expect(out.error).toBeUndefined();
+      expect(out.newText).toContain("'${Env}${Name}TableKey':");
+      // An output key ending in a placeholder may be any name: declined, saying why and what would list its IDs.
+      const open = text.replace("'${Env}${Name}Table'", "'T${Env}${Name}'");
+      const declined = (await processMemory([{ path: 't.yaml', text: open }], 'fix')).outcomes[0];
+      expect([declined.newText, declined.tables[0].fixable]).toEqual([undefined, false]);
+      expect(declined.tables[0].message).toContain(
+        'the output key T${Env}${Name} of Fn::ForEach::Envs/Fn::ForEach::Tables may be any logical ID (its loops make more than 1000 logical IDs, past the 500 resources CloudFormation takes in a template), so no name of a key or alias a fix adds is sure to be free: split the loops so the template stays within 500 resources, or use --kms-key-arn',
+      );
+      // At 1,000 IDs or fewer, as before: every ID listed.
+      const [u] = await scan(nested(values, '[Orders]'));
+      expect([u.address.split(', ').length, u.fixable]).toEqual([40, true]);
+    });
+
     it('in a JSON template too', async () => {
       const text = JSON.stringify(
         {
