@@ -19,16 +19,23 @@ let applyModule: typeof import('../core/apply.js') | undefined;
 
 export const DEFAULT_FIX_OPTIONS: FixOptions = { keyStrategy: 'per-table', acceptAwsManaged: false };
 
+/** Nesting below this many levels does not run a parser out of stack (that takes thousands). */
+export const STACK_DEEP = 100;
+
 export function errorOf(file: SourceFile, err: unknown): FileError {
   if (err instanceof ParseError) {
     return { file: file.path, line: err.line, column: err.column, message: err.message };
   }
   // A parser (or a walk over its tree) that recursed past the stack: input too deeply nested, reported
-  // like any other bad input, at the deepest point of the text.
+  // like any other bad input, at the deepest point of the text. Only where the text nests that deep: the same
+  // RangeError from a shallow file is kmsfix's own fault (an array of a million values spread into a call's
+  // arguments: a serverless.yml of 2 levels was "nested too deeply to parse (10 levels...)", adversarial pass of session 63).
   if (err instanceof RangeError && /call stack/i.test(err.message)) {
     const deepest = deepestNesting(file.text);
-    const pos = new LineIndex(file.text).position(deepest.offset);
-    return { file: file.path, ...pos, message: `nested too deeply to parse (${deepest.depth} levels at this point)` };
+    if (deepest.depth >= STACK_DEEP) {
+      const pos = new LineIndex(file.text).position(deepest.offset);
+      return { file: file.path, ...pos, message: `nested too deeply to parse (${deepest.depth} levels at this point)` };
+    }
   }
   const message = err instanceof Error ? err.message : String(err);
   return { file: file.path, message: `internal error: ${message}` };

@@ -20,7 +20,7 @@ import type { Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { type CNode, child, parseJson, parseYaml, resolveAlias, scalarString } from '../yaml/tree.js';
 import type { ServiceInputs } from './inputs.js';
-import { serverlessKey } from './variables.js';
+import { type KeyReader, serverlessKey } from './variables.js';
 
 /** What a compose entry passes as a param: a literal; a customer-managed key (another service's key output); not known (why). */
 export type Passed = { value: string } | { key: string } | { unknown: string };
@@ -210,7 +210,13 @@ function readOutputs(f: SourceFile, referencedId: ReferencedId): Map<string, { k
  * leaves it to the service's own params and fallback. Every way the AWS managed key: that key (aws-managed, as the
  * service's own params giving it are); some: not known; none: a customer-managed key.
  */
-export function composedParam(s: string, defaults: ServiceInputs, source: string, raw: Setting['raw']): Setting | undefined {
+export function composedParam(
+  s: string,
+  defaults: ServiceInputs,
+  source: string,
+  raw: Setting['raw'],
+  read?: KeyReader,
+): Setting | undefined {
   const m = /^\$\{\s*param:([\w-]+)\s*(?:,.*)?\}$/s.exec(s.trim());
   if (!m || !defaults.service) return undefined;
   if (defaults.paramReads) defaults.paramReads.count++;
@@ -232,7 +238,7 @@ export function composedParam(s: string, defaults: ServiceInputs, source: string
     const passed = c.params?.get(param);
     const from = `${c.file} services.${c.entry}.params.${param}`;
     if (passed === undefined) {
-      const own = serverlessKey(s, defaults.service);
+      const own = serverlessKey(s, defaults.service, read);
       const where = `the service's own params or fallback, where ${c.file} passes no ${param}`;
       if (own === 'managed') ways.push({ managed: true, from: where });
       else if (own !== undefined) ways.push({ unknown: `${own}, ${where}`, from: where });

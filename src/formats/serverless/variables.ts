@@ -5,6 +5,7 @@
  * where a value computed in code (CNode.code) is not known. The Framework resolves them when it packages the service,
  * before CloudFormation reads the template.
  */
+import type { Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { storedKeyWords } from '../../rule/storedKey.js';
 import { type CMap, type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
@@ -16,7 +17,40 @@ import { type CMap, type CNode, child, resolveAlias, scalarString } from '../yam
  * may take is the AWS managed key; the words saying which may be, when some are, or why it is not known (a value held
  * in SSM, computed in code); undefined when none is (a key as written, or passed at deploy).
  */
-export function serverlessKey(s: string, service: CMap, depth = 0): 'managed' | string | undefined {
+export function serverlessKey(s: string, service: CMap, read?: KeyReader): 'managed' | string | undefined {
+  return keyOf(s, { service, read, memo: new Map(), busy: new Set() }, 0);
+}
+
+/**
+ * Reads a value the service file holds as the same value written in place of the key is read (the CloudFormation
+ * family's key reader, src/formats/cfn-values/settings.ts keySetting, handed over by its caller): one rule for a key
+ * written in the table and one a `${self:...}` variable names (the managed alias, a dynamic reference, a Fn::Join...).
+ */
+export type KeyReader = (node: CNode) => Setting;
+
+/** One reading of a key's variables: the service file, its key reader, and each chain's values, read once (busy: on the way). */
+interface Walk {
+  service: CMap;
+  read: KeyReader | undefined;
+  memo: Map<string, Values>;
+  busy: Set<string>;
+}
+
+/** What a chain gives: its values (deduplicated), whether it may give none, and whether they were too many to read. */
+interface Values {
+  outcomes: Outcome[];
+  open: boolean;
+  tooMany?: true;
+}
+
+/** How many chains were evaluated (for tests: a key's variables are read in time linear in the service file). */
+export const evaluations = { count: 0 };
+
+/** At most this many values a key's variable may take, read (more: not known). */
+export const MAX_VALUES = 256;
+
+function keyOf(s: string, walk: Walk, depth: number): 'managed' | string | undefined {
+  const service = walk.service;
   // A map chosen by a variable (`${self:custom.kmsKey.${sls:stage}}`, `${self:custom.stages.${sls:stage}.kmsKey}`, with
   // or without a fallback for a stage the map lacks): each of its entries may be the key, and the fallback.
   const chosen = /^\$\{\s*self:([\w.-]+)\.\$\{[^{}]*\}((?:\.[\w-]+)*)\s*(?:,\s*(?:(['"]?)([^'"{}]*)\3|\$\{[^{}]*\})\s*)?\}$/.exec(s.trim());
@@ -50,8 +84,7 @@ export function serverlessKey(s: string, service: CMap, depth = 0): 'managed' | 
     return 'whose alias kmsfix does not complete (an AWS managed key, alias/aws/...: never a customer-managed one)';
   const chain = chainOf(s);
   if (!chain) return undefined;
-  const { outcomes } = evaluate(chain, service, depth);
-  return judge(outcomes);
+  return judge(evaluate(chain, walk, depth));
 }
 
 /** `alias/aws/` (or an ARN's `:alias/aws/`) followed by a Serverless variable. */
@@ -110,26 +143,61 @@ function chainOf(s: string): string[] | undefined {
  * value the service file holds always resolve; a source kmsfix cannot see, a stage's param and a `self:` path the file
  * lacks may not, and the next source counts too. `open`: every source may leave the chain without a value.
  */
-function evaluate(chain: string[], service: CMap, depth: number): { outcomes: Outcome[]; open: boolean } {
+function evaluate(chain: string[], walk: Walk, depth: number): Values {
+  const key = chain.join('\u0000');
+  const known = walk.memo.get(key);
+  if (known) return known;
+  evaluations.count++;
+  walk.busy.add(key);
+  const found = evaluateOnce(chain, walk, depth);
+  walk.busy.delete(key);
+  walk.memo.set(key, found);
+  return found;
+}
+
+/** The values of a chain a source names (a variable, or a `self:` value that is one), or undefined past the depth or on a cycle. */
+function nested(chain: string[], walk: Walk, depth: number): Values | undefined {
+  return depth < 8 && !walk.busy.has(chain.join('\u0000')) ? evaluate(chain, walk, depth + 1) : undefined;
+}
+
+function evaluateOnce(chain: string[], walk: Walk, depth: number): Values {
+  const service = walk.service;
   const outcomes: Outcome[] = [];
+  const seen = new Set<string>();
+  let tooMany = false;
+  const add = (o: Outcome) => {
+    const k = JSON.stringify(o);
+    if (seen.has(k)) return;
+    seen.add(k);
+    if (outcomes.length >= MAX_VALUES) tooMany = true;
+    else outcomes.push(o);
+  };
+  // A chain's values, each once (never spread into push: a chain may give many).
+  const addAll = (inner: Values) => {
+    if (inner.tooMany) tooMany = true;
+    for (const o of inner.outcomes) add(o);
+  };
+  const closed = (): Values => (tooMany ? { outcomes, open: false, tooMany: true } : { outcomes, open: false });
   for (const item of chain) {
+    if (tooMany) return closed();
     const quoted = /^(['"])(.*)\1$/s.exec(item);
     // A literal (quoted, or a bare word such as a number: no `source:`).
-    if (!quoted && depth < 8 && chainOf(item)) {
+    const variable = quoted ? undefined : chainOf(item);
+    const inner = variable && nested(variable, walk, depth);
+    if (inner) {
       // A variable as a source (`${opt:key, ${self:custom.ddbKey}}`): what it gives; nothing, the next source.
-      const inner = evaluate(chainOf(item)!, service, depth + 1);
-      outcomes.push(...inner.outcomes);
-      if (!inner.open) return { outcomes, open: false };
+      addAll(inner);
+      if (!inner.open) return closed();
       continue;
     }
     if (quoted || !SOURCE.test(item)) {
-      outcomes.push({ value: quoted ? quoted[2] : item, from: chain.length > 1 ? 'its fallback' : item });
-      return { outcomes, open: false };
+      add({ value: quoted ? quoted[2] : item, from: chain.length > 1 ? 'its fallback' : item });
+      return closed();
     }
     // A map chosen by the stage (`self:custom.kmsKey.${sls:stage}`): its entries (serverlessKey); a stage it lacks: the next source.
     if (depth < 8 && chosenMap(`\${${item}}`)) {
-      const said = serverlessKey(`\${${item}}`, service, depth + 1);
-      outcomes.push(said === 'managed' ? { value: AWS_MANAGED_ALIAS, from: item } : said ? { said } : { passed: item });
+      const said = keyOf(`\${${item}}`, walk, depth + 1);
+      add(said === 'managed' ? { value: AWS_MANAGED_ALIAS, from: item } : said ? { said } : { passed: item });
       continue;
     }
     const self = /^self:([\w.-]+)$/.exec(item);
@@ -137,45 +205,54 @@ function evaluate(chain: string[], service: CMap, depth: number): { outcomes: Ou
     if (self) {
       const node = codeAt(service, self[1].split('.'));
       if (node?.code) {
-        outcomes.push({ computed: self[1] });
-        return { outcomes, open: false };
+        add({ computed: self[1] });
+        return closed();
       }
       const v = node?.kind === 'scalar' ? scalarString(node) : undefined;
-      if (v !== undefined && !v.includes('${')) {
-        outcomes.push({ value: v, from: self[1] });
-        return { outcomes, open: false };
-      }
-      if (v !== undefined && depth < 8 && chainOf(v)) {
+      const valueChain = v?.includes('${') ? chainOf(v) : undefined;
+      if (valueChain && chosenMap(v!)) {
         // A variable whose value is another (`key: ${self:custom.awsKey}`): what that one gives (an adversarial pass
         // found `${self:custom.key}` customer-managed where custom.awsKey is alias/aws/dynamodb).
-        if (chosenMap(v)) {
-          const said = serverlessKey(v, service, depth + 1);
-          outcomes.push(said === 'managed' ? { value: AWS_MANAGED_ALIAS, from: self[1] } : said ? { said } : { passed: self[1] });
-          return { outcomes, open: false };
+        if (depth < 8) {
+          const said = keyOf(v!, walk, depth + 1);
+          add(said === 'managed' ? { value: AWS_MANAGED_ALIAS, from: self[1] } : said ? { said } : { passed: self[1] });
+          return closed();
         }
-        const inner = evaluate(chainOf(v)!, service, depth + 1);
-        outcomes.push(...inner.outcomes);
-        if (!inner.open) return { outcomes, open: false };
-        continue;
+      } else if (valueChain) {
+        const inner = nested(valueChain, walk, depth);
+        if (inner) {
+          addAll(inner);
+          if (!inner.open) return closed();
+          continue;
+        }
+      } else if (node && !(node.kind === 'scalar' && node.value === null)) {
+        // Any other value the file holds (a string with variables in it, `arn:aws:kms:${aws:region}:...:alias/aws/dynamodb`;
+        // a Fn::Join, a !Sub; a dynamic reference): what the same value written as the key is (an adversarial pass found
+        // these customer-managed, "passed at deploy", where the same text in the table is aws-managed or unknown).
+        const o = heldValue(node, self[1], walk.read);
+        if (o) {
+          add(o);
+          return closed();
+        }
       }
-      // Not in the service file (or a value kmsfix does not read: a map, a string with variables): it may be set where
-      // kmsfix does not look, or the next source decides.
-      outcomes.push({ passed: self[1] });
+      // Not in the service file (or a value past what kmsfix follows: a chain nested too deep, or naming itself): it
+      // may be set where kmsfix does not look, or the next source decides.
+      add({ passed: self[1] });
       continue;
     }
     if (param) {
       // v3's `params.<stage>`, v4's `stages.<stage>.params` (its documented form); a stage without it: the next source.
       const read = (stage: CNode | null, path: string[], from: string) => {
         const node = codeAt(stage, path);
-        if (node?.code) outcomes.push({ computed: from });
+        if (node?.code) add({ computed: from });
         const v = scalarString(node ?? null);
-        if (v !== undefined) outcomes.push({ value: v, from });
+        if (v !== undefined) add({ value: v, from });
       };
       const params = codeAt(service, ['params']);
-      if (params?.code) outcomes.push({ computed: 'params' });
+      if (params?.code) add({ computed: 'params' });
       for (const stage of params?.kind === 'map' ? params.pairs : []) read(stage.value, [param[1]], `params.${stage.key}.${param[1]}`);
       const stages = codeAt(service, ['stages']);
-      if (stages?.code) outcomes.push({ computed: 'stages' });
+      if (stages?.code) add({ computed: 'stages' });
       for (const stage of stages?.kind === 'map' ? stages.pairs : [])
         read(stage.value, ['params', param[1]], `stages.${stage.key}.params.${param[1]}`);
       continue;
@@ -184,10 +261,36 @@ function evaluate(chain: string[], service: CMap, depth: number): { outcomes: Ou
     // what the store holds in each account. Anything else (`opt:`, `env:`, `cf:`, `s3:`, `file(...)`, a resolver of a
     // plugin): given at deploy, as a parameter without a Default is.
     // (An AWS managed key written as a source, `arn:aws:kms:...:alias/aws/dynamodb` unquoted: that key.)
-    if (isAwsManagedKeyRef(item)) outcomes.push({ value: item, from: 'its fallback' });
-    else outcomes.push(/^ssm(\([^()]*\))?:/.test(item) ? { stored: item } : { passed: item });
+    if (isAwsManagedKeyRef(item)) add({ value: item, from: 'its fallback' });
+    else add(/^ssm(\([^()]*\))?:/.test(item) ? { stored: item } : { passed: item });
   }
-  return { outcomes, open: true };
+  return tooMany ? { outcomes, open: true, tooMany: true } : { outcomes, open: true };
+}
+
+/** Values the key reader is reading (a value that leads back to itself through a parameter's Default is not read again). */
+const reading = new Set<CNode>();
+
+/**
+ * A value the service file holds at `from`, read as the key written in place is (KeyReader): its text (the managed
+ * alias: that key; a Fn::Join or Fn::Sub known to end with it, too), or the words saying why it is not known. Without
+ * a reader (or reading it already), its text when it is a plain string; undefined otherwise.
+ */
+function heldValue(node: CNode, from: string, read: KeyReader | undefined): Outcome | undefined {
+  if (!read || reading.has(node)) {
+    const v = node.kind === 'scalar' ? scalarString(node) : undefined;
+    return v !== undefined && !v.includes('${') ? { value: v, from } : undefined;
+  }
+  reading.add(node);
+  let setting: Setting;
+  try {
+    setting = read(node);
+  } finally {
+    reading.delete(node);
+  }
+  if (setting.state === 'unreadable') return { said: `whose value (${from}) ${setting.source.replace(/^KMSMasterKeyId /, '')}` };
+  if (setting.text !== undefined) return { value: setting.text, from };
+  // A reference or an expression whose text is not known (a key of the template: as written in place), a null.
+  return setting.state === 'literal' ? undefined : { value: setting.source, from };
 }
 
 /** Is `v` a variable choosing from a map by another (`${self:custom.kmsKey.${sls:stage}}`: serverlessKey reads it)? */
@@ -197,7 +300,8 @@ const chosenMap = (v: string) => /^\$\{\s*self:[\w.-]+\.\$\{/.test(v.trim());
  * What a chain's values make the key: 'managed' when each is the AWS managed key; the words saying which may be, when
  * some are; not known where a value is computed in code or held in SSM; undefined (a key as written) otherwise.
  */
-function judge(outcomes: Outcome[]): 'managed' | string | undefined {
+function judge({ outcomes, tooMany }: Values): 'managed' | string | undefined {
+  if (tooMany) return `which may take more than ${MAX_VALUES} values, too many for kmsfix to read`;
   const values = outcomes.flatMap((o) => ('value' in o ? [o] : []));
   const managed = values.filter((v) => isAwsManagedKeyRef(v.value));
   if (managed.length > 0 && managed.length === outcomes.length) return 'managed';
