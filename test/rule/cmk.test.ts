@@ -8,7 +8,8 @@ import { WORDS as CFN, detectCloudFormation } from '../../src/formats/cloudforma
 import { WORDS as PULUMI_YAML } from '../../src/formats/pulumi-yaml/detect.js';
 import { detectTerraform } from '../../src/formats/terraform/detect.js';
 import { WORDS as TF } from '../../src/formats/terraform/words.js';
-import { WORDS as TS, detectTypeScript } from '../../src/formats/typescript/detect.js';
+import { WORDS as TS } from '../../src/formats/typescript/words.js';
+import { detectTypeScript } from '../../src/formats/typescript/detect.js';
 import { assess, messageOf, ownKeyFix, switchOnlyFix } from '../../src/rule/cmk.js';
 import { judge } from '../../src/rule/evaluate.js';
 import {

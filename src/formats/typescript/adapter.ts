@@ -10,7 +10,7 @@
  * Control, which takes every property: the tables are fixed.
  */
 import type { LineIndex } from '../../core/text.js';
-import type { TsTable } from './detect.js';
+import type { TsTable } from './tableTypes.js';
 import { stringValue, ts } from './parse.js';
 
 const MAPPED = new Set(['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable', 'AWS::KMS::Key', 'AWS::KMS::Alias']);

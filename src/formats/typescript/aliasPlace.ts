@@ -4,7 +4,7 @@
  * report says so (EncryptionFacts.cautions `no-alias`), instead of the fix leaving it out silently.
  */
 import { lineEndOf } from '../../core/text.js';
-import type { TsTable } from './detect.js';
+import type { TsTable } from './tableTypes.js';
 import { statementEnd, ts, unwrap } from './parse.js';
 
 /**

@@ -9,7 +9,8 @@ import path from 'node:path';
 import type { LineIndex } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import type { EncryptionFacts, Setting, Vocabulary } from '../../rule/facts.js';
-import { snippet, type TsTable } from './detect.js';
+import { snippet } from './lookup.js';
+import type { TsTable } from './tableTypes.js';
 import { readImports } from './imports.js';
 import { parseTypeScript, propertyName, stringValue, ts, unwrap } from './parse.js';
 

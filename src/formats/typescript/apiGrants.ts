@@ -9,7 +9,8 @@
 import type { LineIndex } from '../../core/text.js';
 import { matches, SIGNS } from '../../rule/apiGlobalTables.js';
 import { apiGrant } from '../../rule/blockers.js';
-import { declaredName, type TsTable } from './detect.js';
+import { declaredName } from './holders.js';
+import type { TsTable } from './tableTypes.js';
 import { listedProperty, stringValue, ts, unwrap } from './parse.js';
 
 const MAY_GRANT = /dynamodb:[\w*?]*(?:global|replica)/i;

@@ -21,7 +21,9 @@
  */
 import { allowsCreateBackup, everyTablePattern } from '../../rule/backups.js';
 import { escapeRegExp } from '../../core/text.js';
-import { declaredName, lookup, type TsTable } from './detect.js';
+import { declaredName } from './holders.js';
+import { lookup } from './lookup.js';
+import type { TsTable } from './tableTypes.js';
 import { listedProperty, stringValue, ts, unwrap } from './parse.js';
 
 /** Something in the file that backs tables up: the resources it names (expressions, as written), or every table. */

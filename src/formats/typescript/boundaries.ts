@@ -26,7 +26,7 @@ import type { DiskContext, SourceFile } from '../../core/types.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
 import { appBoundary, appEntryWith, importersWith, importsWith } from './cdkApp.js';
-import type { TsDetection } from './detect.js';
+import type { TsDetection } from './tableTypes.js';
 import { propertyName, stringValue, ts } from './parse.js';
 
 const WORD = 'ermissionsBoundary';

@@ -12,7 +12,7 @@ import { boundaryOf, cdkJsonOf, hasCdkApp } from '../../core/cdkJson.js';
 import { isTestPath } from '../../core/testCode.js';
 import { toPosix } from '../../core/text.js';
 import { contextFileBeside, contextObjectOf } from './cdkContext.js';
-import type { TsDetection } from './detect.js';
+import type { TsDetection } from './tableTypes.js';
 import { type Binding, bindings, readImports, readRequires, resolveSymbol, symbolId } from './imports.js';
 import { calledNames, isJavaScript, newExpressions, parseTypeScript, ts } from './parse.js';
 import { noRegion, type Src, stackCreators, stackRegionAt, stackRegionOf } from './stackRegion.js';

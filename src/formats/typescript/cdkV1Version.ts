@@ -14,7 +14,7 @@
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { WAIVABLE } from '../../rule/blockers.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
-import type { TsDetection } from './detect.js';
+import type { TsDetection } from './tableTypes.js';
 import { compareVersions, declaringPackage, lowestVersion, rangeIn, type Version } from './project.js';
 import { fromFolderOf, projenConfig } from './projen.js';
 

@@ -9,7 +9,7 @@
  * (`resource-region`, detect.ts).
  */
 import type { DiskContext, SourceFile } from '../../core/types.js';
-import type { TsDetection } from './detect.js';
+import type { TsDetection } from './tableTypes.js';
 import { declaredRange, majorOf } from './project.js';
 
 /** The first @cdktf/provider-aws major whose resources take `region` (hashicorp/aws 6.0.0). */

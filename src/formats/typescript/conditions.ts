@@ -16,7 +16,7 @@
 import type { LineIndex } from '../../core/text.js';
 import { declarationOf } from './consts.js';
 import { named, resourceOf } from './defaultChild.js';
-import type { TsTable } from './detect.js';
+import type { TsTable } from './tableTypes.js';
 import { ts, unwrap } from './parse.js';
 
 /** The classes a table's resource may be cast to (`any` and the like say nothing). */

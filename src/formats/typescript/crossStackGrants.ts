@@ -15,7 +15,7 @@
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
-import type { TsDetection } from './detect.js';
+import type { TsDetection } from './tableTypes.js';
 import { holderOf } from './iamRoles.js';
 
 const STACK_CLASS = /\bextends\s+(?:[\w$]+\.)*Stack\b/;

@@ -5,7 +5,7 @@
  * an AWS CDK app writes on a table's resource.
  */
 import { constInitializer, declarationOf } from './consts.js';
-import type { TsTable } from './detect.js';
+import type { TsTable } from './tableTypes.js';
 import { classOfThis, stringValue, ts, unwrap } from './parse.js';
 
 /** What holds a table: the declaration of `const orders = new Table(...)`, or `this.orders` for `this.orders = new Table(...)`. */

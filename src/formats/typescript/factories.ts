@@ -10,7 +10,7 @@
  */
 import type { LineIndex } from '../../core/text.js';
 import type { Setting } from '../../rule/facts.js';
-import type { TABLE_CLASSES } from './detect.js';
+import type { TABLE_CLASSES } from './tableClasses.js';
 import { lookup, snippet } from './lookup.js';
 import { objectOf } from './options.js';
 import { stringValue, ts, unwrap } from './parse.js';

@@ -23,7 +23,9 @@ import { serving } from '../../core/edits.js';
 import { LineIndex, lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { call, indentColumns, inline, obj, quote, raw, render, renderFunction, seq, str, type Code } from './code.js';
-import { constructOf, declaredName, lookup, type TsDetection, type TsTable } from './detect.js';
+import { constructOf, type TsDetection, type TsTable } from './tableTypes.js';
+import { declaredName } from './holders.js';
+import { lookup } from './lookup.js';
 import { constInitializer, declarationOf } from './consts.js';
 import {
   cdkSpelling,

@@ -21,7 +21,8 @@ import {
 } from '../yaml/cfnKeyResources.js';
 import { COMMENT, Intrinsic, YamlAlias, getAtt, subToJoin, type Value } from '../yaml/values.js';
 import { arr, obj, raw, str, type Code } from './code.js';
-import { lookup, type TsTable } from './detect.js';
+import { lookup } from './lookup.js';
+import type { TsTable } from './tableTypes.js';
 import { isTrue, logicalId, resourcesOf, stringAt } from './resources.js';
 import { applySettings, insertProps, type EditCtx } from './objects.js';
 import { isNullish, propertyName, stringValue, ts, unwrap } from './parse.js';

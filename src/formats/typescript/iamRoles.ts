@@ -16,7 +16,7 @@ import { LineIndex } from '../../core/text.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
 import type { SourceFile } from '../../core/types.js';
-import type { TsDetection, TsTable } from './detect.js';
+import type { TsDetection, TsTable } from './tableTypes.js';
 import { propertyName, stringValue, ts } from './parse.js';
 
 const ADD = new Set(['addToPolicy', 'addToRolePolicy', 'addToPrincipalPolicy']);

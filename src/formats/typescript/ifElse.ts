@@ -8,7 +8,7 @@
 import { ifElseExclude } from '../../rule/blockers.js';
 import { IFELSE_PLUGIN } from '../../rule/facts.js';
 import { IFELSE_CONFIG, applyIfElse, ifElseEffect, ifElseEntry, ifElseLists, keyedList, type IfElseEntry } from '../../rule/ifElse.js';
-import type { TsTable } from './detect.js';
+import type { TsTable } from './tableTypes.js';
 import { propertyName, stringValue, ts, unwrap } from './parse.js';
 
 /** The tables' obstacles and unknown encryption from the file's entries (`plugins`: its plugin lists; `id`: a table's logical ID, its address before `#2`s). */

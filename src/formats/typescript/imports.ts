@@ -51,7 +51,7 @@ export function canonical(module: string, path: string[]): { module: string; pat
   if (m === CDKTN) m = CDKTF;
   else if (m === CDKTN_AWS || m.startsWith(CDKTN_AWS + '/')) m = CDKTF_AWS + m.slice(CDKTN_AWS.length);
   // AWS CDK v1 has the same API, one package per module: `@aws-cdk/aws-kms` is `aws-cdk-lib/aws-kms`
-  // (src/formats/typescript/detect.ts tells the generations apart; ImportPlanner spells new imports in the file's).
+  // (src/formats/typescript/tableClasses.ts generationOf tells the generations apart; ImportPlanner spells new imports in the file's).
   if (m.startsWith(CDK_V1 + 'aws-')) m = CDK + '/' + m.slice(CDK_V1.length);
   // monocdk, CDK v1 in one package, is laid out as aws-cdk-lib is (`monocdk/aws-kms`, `aws_kms` at its root); the
   // deep paths `monocdk/lib/aws-kms` and aws-cdk-lib 2.0.0-rc's `aws-cdk-lib/lib/aws-kms` name the same modules.

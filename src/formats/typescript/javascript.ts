@@ -9,7 +9,7 @@
  */
 import { SERVERLESS_JS } from './entry.js';
 import { isJavaScript } from './parse.js';
-import type { TableClass } from './detect.js';
+import type { TableClass } from './tableClasses.js';
 import { CUSTOMER_KEY } from './sst.js';
 
 /** A JavaScript file other than a Serverless Framework service: its constructs are read, never fixed. */

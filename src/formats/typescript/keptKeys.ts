@@ -23,7 +23,9 @@
 import path from 'node:path';
 import type { SourceFile } from '../../core/types.js';
 import { constInitializer, declarationOf } from './consts.js';
-import { declaredName, lookup, type TsDetection, type TsTable } from './detect.js';
+import { declaredName } from './holders.js';
+import { lookup } from './lookup.js';
+import type { TsDetection, TsTable } from './tableTypes.js';
 import { resolveSymbol } from './imports.js';
 import { classOfThis, ts, unwrap } from './parse.js';
 import { classWrites } from './singleValue.js';

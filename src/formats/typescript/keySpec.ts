@@ -8,7 +8,7 @@
  */
 import type { SourceFile } from '../../core/types.js';
 import { kindValue, markUnusableKeys, unusableKey, type KeyKind } from '../../rule/keySpec.js';
-import type { TsDetection } from './detect.js';
+import type { TsDetection } from './tableTypes.js';
 import { resolveSymbol } from './imports.js';
 import { fileKey, KEY_CLASSES, keyExpression, type Sym } from './keptKeys.js';
 import { lookup } from './lookup.js';

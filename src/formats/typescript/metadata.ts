@@ -13,7 +13,7 @@
  */
 import { METADATA_RULE_IDS, metadataSuppressions, type Plain } from '../../core/suppressions.js';
 import type { LineIndex } from '../../core/text.js';
-import type { TsTable } from './detect.js';
+import type { TsTable } from './tableTypes.js';
 import { named, resourceOf } from './defaultChild.js';
 import { propertyName, stringValue, ts, unwrap } from './parse.js';
 import { constInitializer, declarationOf } from './consts.js';

@@ -5,7 +5,7 @@
 import { lineEndOf, lineIndentOf, lineStartOf } from '../../core/text.js';
 import type { Edit } from '../../core/types.js';
 import { inline, obj, propKey, raw, render, type Code } from './code.js';
-import { lookup } from './detect.js';
+import { lookup } from './lookup.js';
 import { ts, unwrap } from './parse.js';
 import type { TsStyle } from './style.js';
 

@@ -10,7 +10,7 @@
  * spread of one; a parameter, a `let`, a call or a spread of anything else is unreadable.
  */
 import { constObjectOf } from './consts.js';
-import type { TsTable } from './detect.js';
+import type { TsTable } from './tableTypes.js';
 import { lookup, snippet } from './lookup.js';
 import { mutatedNote, mutationOf } from './mutatedConsts.js';
 import { ts, isNullish, unwrap } from './parse.js';

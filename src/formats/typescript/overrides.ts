@@ -14,7 +14,8 @@
  */
 import type { LineIndex } from '../../core/text.js';
 import { constObjectOf } from './consts.js';
-import { type TsTable, unreadable } from './detect.js';
+import type { TsTable } from './tableTypes.js';
+import { unreadable } from './tableFacts.js';
 import { stringValue, ts, unwrap } from './parse.js';
 
 const METHODS = new Set(['addPropertyOverride', 'addOverride', 'addPropertyDeletionOverride', 'addDeletionOverride']);

@@ -10,7 +10,7 @@
  */
 import type { Caution } from '../../rule/facts.js';
 import { named } from './defaultChild.js';
-import type { TsDetection, TsTable } from './detect.js';
+import type { TsDetection, TsTable } from './tableTypes.js';
 import { constInitializer, declarationOf } from './consts.js';
 import { boundOf, isBuiltin } from './imports.js';
 import { callExpressions, classOfThis, newExpressions, ts, unwrap } from './parse.js';

@@ -5,8 +5,8 @@
  * awsManagedKey.ts), what the CDK app's entry passes a stack class whose props give a key (stackProps.ts). Each is read only for a file whose first detection shows it needs it (index.ts), then handed
  * to a second detection (detectTypeScript's `values`). They go down detection as an argument (Given, with what the
  * detection met a need for without having it: `wants`, the CDK context, read only when a lookup met needs it), down
- * to where a key's reading asks for them (keyOf and managedKeySetting in detect.ts and resources.ts, stackConfig.ts,
- * awsManagedKey.ts), and come back with the detection: no module keeps them.
+ * to where a key's reading asks for them (keyOf in settingReaders.ts, read by detect.ts and resources.ts;
+ * managedKeySetting, stackConfig.ts, awsManagedKey.ts), and come back with the detection: no module keeps them.
  */
 import type { ContextValue } from '../../core/cdkJson.js';
 import type { FileValues } from '../serverless/fileValues.js';

@@ -10,7 +10,7 @@
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { pulumiStacks } from '../pulumi/stacks.js';
 import { type CMap, child, resolveAlias, scalarString } from '../yaml/tree.js';
-import type { TsDetection } from './detect.js';
+import type { TsDetection } from './tableTypes.js';
 import { declaringPackage, rangeIn } from './project.js';
 
 export const CLOUD_TABLE = '@pulumi/cloud.Table';

@@ -14,7 +14,7 @@
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { WAIVABLE } from '../../rule/blockers.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
-import type { TsDetection } from './detect.js';
+import type { TsDetection } from './tableTypes.js';
 import { switchAlone } from './switchOnly.js';
 import { PULUMI, PULUMI_AWS } from './keys.js';
 import { compareVersions, declaringPackage, lockedVersion, lowestVersion, rangeIn, type Version } from './project.js';

@@ -11,8 +11,8 @@
  */
 import { emulatorObstacle } from '../../rule/emulator.js';
 import type { Obstacle } from '../../rule/facts.js';
-import type { TsTable } from './detect.js';
-import { constructOf, lookup } from './detect.js';
+import { constructOf, type TsTable } from './tableTypes.js';
+import { lookup } from './lookup.js';
 import { stringValue, thisAssignments, ts, unwrap } from './parse.js';
 import { initializerOf, stackRegionsOf } from './stackRegion.js';
 

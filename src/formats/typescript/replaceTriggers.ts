@@ -11,7 +11,7 @@ import type { LineIndex } from '../../core/text.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import type { ReplaceTrigger } from '../../rule/facts.js';
 import { constInitializer, declarationOf } from './consts.js';
-import type { TsTable } from './detect.js';
+import type { TsTable } from './tableTypes.js';
 import { mutationOf } from './mutatedConsts.js';
 import { boundName, mentions } from './overrides.js';
 import { stringValue, ts, unwrap } from './parse.js';

@@ -24,7 +24,7 @@ import { foreignService, foreignServiceExpression, replicationPolicy } from '../
 import { ACCOUNT_IN_ARN, allowedPrincipals, granteeOf, sharedPolicyObstacle } from '../../rule/policyPrincipals.js';
 import { declarationOf } from './consts.js';
 import { named } from './defaultChild.js';
-import type { TsTable } from './detect.js';
+import type { TsTable } from './tableTypes.js';
 import { lookup, snippet } from './lookup.js';
 import { propertyName, stringValue, ts, unwrap } from './parse.js';
 

@@ -15,19 +15,13 @@ import {
 } from '../../rule/facts.js';
 import { globalTablesPlugin } from '../../rule/blockers.js';
 import type { LineIndex } from '../../core/text.js';
-import {
-  cfnSettings,
-  keyOf,
-  lookup,
-  objectAt,
-  parameterDecided,
-  replicasOf,
-  settingOf,
-  suppressionsOf,
-  unreadable,
-  WORDS,
-  type TsTable,
-} from './detect.js';
+import { cfnSettings, replicasOf } from './sseSettings.js';
+import { keyOf, objectAt, settingOf } from './settingReaders.js';
+import { lookup } from './lookup.js';
+import { parameterDecided, unreadable } from './tableFacts.js';
+import { suppressionsOf } from './suppressions.js';
+import { WORDS } from './words.js';
+import type { TsTable } from './tableTypes.js';
 import { intrinsicName } from '../cfn-values/intrinsics.js';
 import { type Defaults, keySetting, serviceDefaults, serviceSseSettings } from '../cfn-values/settings.js';
 import type { FileRef } from '../serverless/fileValues.js';

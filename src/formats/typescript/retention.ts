@@ -6,7 +6,8 @@
  */
 import type { PulumiKeep } from '../pulumi/retention.js';
 import { backedUp } from './backups.js';
-import { lookup, type TsTable } from './detect.js';
+import { lookup } from './lookup.js';
+import type { TsTable } from './tableTypes.js';
 import type { CopiedOptions } from './options.js';
 import { ts, isNullish, unwrap } from './parse.js';
 

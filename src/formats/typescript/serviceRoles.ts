@@ -18,7 +18,7 @@ import { WAIVABLE } from '../../rule/blockers.js';
 import { iamRoles } from '../cfn-values/iamRoles.js';
 import { child } from '../yaml/tree.js';
 import { serviceRoot } from './cfnTree.js';
-import type { TsDetection } from './detect.js';
+import type { TsDetection } from './tableTypes.js';
 
 export function serviceRoleCautions(file: SourceFile, d: TsDetection): void {
   const open = d.tables.filter((t) => t.framework === 'serverless' && fixWanted(decide(t.encryption, WAIVABLE)));

@@ -16,7 +16,7 @@ import type { SourceFile } from '../../core/types.js';
 import { keyOnStacks, type Fallback, type PulumiStacks } from '../pulumi/stacks.js';
 import { awsManagedKeyOf, type LookedUp, lookedUpName } from './awsManagedKey.js';
 import { declarationOf } from './consts.js';
-import type { TsDetection, TsTable } from './detect.js';
+import type { TsDetection, TsTable } from './tableTypes.js';
 import { lookup, snippet } from './lookup.js';
 import type { Given } from './projectValues.js';
 import { isNullish, stringValue, ts, unwrap } from './parse.js';

@@ -17,7 +17,7 @@
  * its `App` holds (no Stage): its CDK props are `options.props`, and without `props.env.region` it has
  * no Region wherever it is created (`pulumi-cdk`).
  */
-import { lookup } from './detect.js';
+import { lookup } from './lookup.js';
 import { classOfThis, newExpressions, stringValue, ts, unwrap } from './parse.js';
 
 /**

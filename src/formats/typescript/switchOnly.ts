@@ -8,7 +8,7 @@
  * key generated). Read at detection (the kept key is named in the commit message); fix.ts planSwitchOnly edits it.
  */
 import { switchOnlyFix } from '../../rule/cmk.js';
-import type { TsTable } from './detect.js';
+import type { TsTable } from './tableTypes.js';
 import { lookup } from './lookup.js';
 import { ts, unwrap } from './parse.js';
 

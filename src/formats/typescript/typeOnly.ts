@@ -12,7 +12,7 @@
  * instead. Read here, at detection (the step is an obstacle); fix.ts planTypeOnly writes the type.
  */
 import type { LineIndex } from '../../core/text.js';
-import type { TsTable } from './detect.js';
+import type { TsTable } from './tableTypes.js';
 import { lookup } from './lookup.js';
 import { ts, unwrap } from './parse.js';
 

@@ -4,10 +4,10 @@
  * has no side effect, which the copies of it the fix writes beside the table would run again (sideEffects.ts).
  */
 import type { FixOptions, SourceFile } from '../../core/types.js';
-import { lookup, type TsDetection, type TsTable } from './detect.js';
+import { lookup, snippet } from './lookup.js';
+import type { TsDetection, TsTable } from './tableTypes.js';
 import { resolveSymbol } from './imports.js';
 import { resourceKeyProblem } from './resources.js';
-import { snippet } from './lookup.js';
 import { sideEffectIn } from './sideEffects.js';
 import { ts, unwrap } from './parse.js';
 

@@ -6,7 +6,7 @@
  * as CloudFormation's and Terraform's integrations give it.
  */
 import type { LineIndex } from '../../core/text.js';
-import type { TsTable } from './detect.js';
+import type { TsTable } from './tableTypes.js';
 import { lookup } from './lookup.js';
 import { newExpressions, soleSubstitution, type ts, unwrap } from './parse.js';
 import { resourceArgs, tableOfArn } from './resourcePolicy.js';
