@@ -2,10 +2,11 @@
  * CDK and CDKTF apps, and Pulumi programs, written in a language kmsfix does not read (Python, Java,
  * Go, C#): their tables would otherwise go unsaid, a scan of such an app reporting "0 tables". Told by
  * the `app` command of each `cdk.json` and `cdktf.json` discovery found (a cdktf.json's `language`
- * when its command says none) and by the `runtime` of each Pulumi project file (`Pulumi.yaml`), the
- * one file read: no source file of the app is opened.
+ * when its command says none) and by the `runtime` of each Pulumi project file (`Pulumi.yaml`): no source file of
+ * the app is opened, only a Pulumi program's dependency files (requirements.txt, go.mod, a .csproj, pom.xml...), so a
+ * program that lists no AWS provider (a GCP, Azure or Kubernetes program) gets no note.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readCdkJson } from '../core/cdkJson.js';
 
@@ -31,6 +32,48 @@ const PULUMI_FILES = new Set(['Pulumi.yaml', 'Pulumi.yml', 'Pulumi.json']);
 
 /** The Pulumi runtimes kmsfix does not read (it reads `yaml`, and `nodejs` programs' TypeScript and JavaScript). */
 const PULUMI_RUNTIMES: Record<string, string> = { python: 'Python', go: 'Go', dotnet: 'C#', java: 'Java' };
+
+/** The files that list a Pulumi program's packages, per language, by name or by extension. */
+const DEPENDENCY_FILES = [
+  'requirements.txt',
+  'pyproject.toml',
+  'Pipfile',
+  'setup.py',
+  'setup.cfg',
+  'go.mod',
+  'pom.xml',
+  'build.gradle',
+  'build.gradle.kts',
+];
+const DEPENDENCY_EXTENSIONS = ['.csproj', '.fsproj', '.vbproj'];
+
+/** A package of Pulumi's AWS providers (pulumi-aws, pulumi_aws, Pulumi.Aws, pulumi-awsx, aws-native; Java's com.pulumi:aws). */
+const AWS_PROVIDER = /pulumi[-_.]aws|pulumi\/pulumi-aws|com\.pulumi:aws|<artifactId>\s*aws(?:x|-native)?\s*<\/artifactId>/i;
+
+/**
+ * Whether a Pulumi program's folder has a dependency file and none of its dependency files lists an AWS provider: such
+ * a program (GCP, Azure, Kubernetes) creates no DynamoDB table of its own. No dependency file, or one kmsfix cannot
+ * read: false (the note stays).
+ */
+export function listsNoAwsProvider(dir: string): boolean {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return false;
+  }
+  const files = names.filter((n) => DEPENDENCY_FILES.includes(n) || DEPENDENCY_EXTENSIONS.some((e) => n.endsWith(e)));
+  if (files.length === 0) return false;
+  for (const n of files) {
+    try {
+      const text = readFileSync(path.join(dir, n), 'utf8');
+      if (text.length > MAX_BYTES || AWS_PROVIDER.test(text)) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
 
 /** The names of the files discovery lists for unreadCdkApps. */
 export const APP_FILES: ReadonlySet<string> = new Set([...Object.keys(APPS), ...PULUMI_FILES]);
@@ -78,7 +121,8 @@ function languageIn(text: string): string | undefined {
 
 /**
  * One note per `cdk.json` or `cdktf.json` (`shown`: its display path) whose `app` runs a language
- * kmsfix does not read, and per Pulumi project file whose `runtime` is one. A file that cannot be read or parsed says nothing (it is not an app kmsfix can tell).
+ * kmsfix does not read, and per Pulumi project file whose `runtime` is one (unless its dependency files list no AWS
+ * provider). A file that cannot be read or parsed says nothing (it is not an app kmsfix can tell).
  */
 export function unreadCdkApps(files: { absPath: string; shown: string }[]): string[] {
   const notes: string[] = [];
@@ -96,7 +140,7 @@ export function unreadCdkApps(files: { absPath: string; shown: string }[]): stri
     if (!kind) {
       const runtime = pulumiRuntime(text);
       const language = runtime === undefined ? undefined : PULUMI_RUNTIMES[runtime];
-      if (language)
+      if (language && !listsNoAwsProvider(path.dirname(f.absPath)))
         notes.push(
           `${f.shown}: a Pulumi program in ${language} (runtime: ${runtime}), which kmsfix does not read (it reads Pulumi programs in ` +
             'YAML, TypeScript and JavaScript): its tables are not reported; check their serverSideEncryption (a kmsKeyArn of a ' +

@@ -104,6 +104,18 @@ describe('kmsfix scan beside a Pulumi program it does not read', () => {
       'go/Pulumi.yaml': 'name: orders\nruntime: go\n',
       'go/main.go': 'dynamodb.NewTable(ctx, "orders", &dynamodb.TableArgs{})\n',
       'py/Pulumi.yml': 'name: etl\nruntime:\n  name: python\n  options:\n    toolchain: uv\n',
+      'py/requirements.txt': 'pulumi>=3.0.0,<4.0.0\npulumi-aws>=6.0.0\n',
+      // Programs whose dependency files list no AWS provider (pulumi/workshops: GCP, Azure, Kubernetes): no note.
+      'gcp/Pulumi.yaml': 'name: site\nruntime: python\n',
+      'gcp/requirements.txt': 'pulumi>=3.0.0\npulumi-gcp>=7.0.0\n',
+      'azure/Pulumi.yaml': 'name: site\nruntime: dotnet\n',
+      'azure/Site.csproj': '<Project><ItemGroup><PackageReference Include="Pulumi.AzureNative" Version="2.*" /></ItemGroup></Project>\n',
+      'csharp/Pulumi.yaml': 'name: api\nruntime: dotnet\n',
+      'csharp/Api.csproj': '<Project><ItemGroup><PackageReference Include="Pulumi.Aws" Version="6.*" /></ItemGroup></Project>\n',
+      'java/Pulumi.yaml': 'name: api\nruntime: java\n',
+      'java/pom.xml': '<dependency>\n  <groupId>com.pulumi</groupId>\n  <artifactId>aws</artifactId>\n</dependency>\n',
+      'k8s/Pulumi.yaml': 'name: cluster\nruntime: go\n',
+      'k8s/go.mod': 'module cluster\nrequire github.com/pulumi/pulumi-kubernetes/sdk/v4 v4.0.0\n',
       'ts/Pulumi.yaml': 'name: web\nruntime: nodejs\n',
       'yaml/Pulumi.yaml': 'name: api\nruntime: yaml\nresources: {}\n',
       'broken/Pulumi.yaml': 'runtime: [go\n',
@@ -134,11 +146,13 @@ describe('kmsfix scan beside a Pulumi program it does not read', () => {
     expect(pulumiRuntime('{"name": "x", "runtime": {"name": "dotnet"}}')).toBe('dotnet');
   });
 
-  it('one note per Go, Python, C# or Java program; none for YAML or Node.js; exit 0', async () => {
+  it('one note per Go, Python, C# or Java program whose dependency files list an AWS provider or that has none; none for YAML or Node.js; exit 0', async () => {
     const r = await runCli(['scan', '--format', 'json', '.'], dir);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).notes).toEqual([
+      `csharp/Pulumi.yaml: a Pulumi program in C# (runtime: dotnet)${tail}`,
       `go/Pulumi.yaml: a Pulumi program in Go (runtime: go)${tail}`,
+      `java/Pulumi.yaml: a Pulumi program in Java (runtime: java)${tail}`,
       `py/Pulumi.yml: a Pulumi program in Python (runtime: python)${tail}`,
     ]);
   });
