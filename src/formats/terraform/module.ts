@@ -57,7 +57,14 @@ export interface ModuleInfo {
  * blocks write into it, and of the unit's lock file (none when it has none).
  */
 export interface DeployedCopy {
+  /** The blocks of the generated files Terraform loads in the copy. */
   generated: TopBlock[];
+  /** The blocks of generated files the copy may hold or not (generatedFiles.ts): their names are taken, none reused. */
+  maybe?: TopBlock[];
+  /** The module's own data sources the copy may lack (a generated file replaces their file); 'any': kmsfix cannot tell which. */
+  lost?: Set<string> | 'any';
+  /** Whether files kmsfix cannot read may be generated into the copy (an include it cannot read). */
+  unknown?: boolean;
   lock: TopBlock[];
 }
 
@@ -284,8 +291,10 @@ export function moduleInfo(
         if (address && address[1] !== 'module' && address[1] !== 'data') info.taken.add(`${address[1]}.${address[2]}`);
       }
     if (t.type === 'data' && t.labels.length === 2) {
-      info.taken.add(`data.${t.labels[0]}.${t.labels[1]}`);
-      if (t.attr('count') || t.attr('for_each')) continue;
+      const address = `data.${t.labels[0]}.${t.labels[1]}`;
+      info.taken.add(address);
+      // Not reused where a unit's generated file replaces its file (since session 63, adversarial F1).
+      if (t.attr('count') || t.attr('for_each') || copies.some((c) => c.lost === 'any' || c.lost?.has(address))) continue;
       const [kind, name] = t.labels;
       const provider = providerRef(t.attr('provider')?.value);
       if (kind === 'aws_caller_identity' && !info.caller.has(provider)) info.caller.set(provider, name);
@@ -332,6 +341,8 @@ const FIX_DATA = ['aws_caller_identity', 'aws_partition', 'aws_region'] as const
  * declares where kmsfix cannot see (real-world round 45, F1): never declared a second time.
  * - Each name a unit's generated files declare is taken; one every unit declares, through the same provider (and, for
  *   `aws_region`, with no `region` or `name` of its own), is reused for that provider when the module has none.
+ *   A name a generated file the copy may hold or not declares (`maybe`) is taken, never reused; with a file kmsfix
+ *   cannot read (`unknown`), the fix's `current` names are taken too (since session 63, adversarial F1).
  * - A `data.aws_caller_identity.x` (or aws_partition, aws_region) the module reads and nothing kmsfix reads declares
  *   is declared elsewhere (a generated file whose contents kmsfix does not read, an override): its name is taken, and
  *   one named `current`, the name the fix gives the default provider's, is reused for the default provider.
@@ -339,13 +350,16 @@ const FIX_DATA = ['aws_caller_identity', 'aws_partition', 'aws_region'] as const
 function declaredElsewhere(info: ModuleInfo, tops: TopBlock[], copies: DeployedCopy[]): void {
   const maps = { aws_caller_identity: info.caller, aws_partition: info.partition, aws_region: info.region };
   const declared = new Set<string>();
-  for (const t of [...tops, ...copies.flatMap((c) => c.generated)])
+  for (const t of [...tops, ...copies.flatMap((c) => [...c.generated, ...(c.maybe ?? [])])])
     if (t.type === 'data' && t.labels.length === 2) declared.add(`data.${t.labels[0]}.${t.labels[1]}`);
-  for (const c of copies)
-    for (const t of c.generated) {
+  for (const c of copies) {
+    for (const t of [...c.generated, ...(c.maybe ?? [])]) {
       if (t.type === 'data' && t.labels.length === 2) info.taken.add(`data.${t.labels[0]}.${t.labels[1]}`);
       else if (t.type === 'resource' && t.labels.length === 2) info.taken.add(`${t.labels[0]}.${t.labels[1]}`);
     }
+    // A file kmsfix cannot read may declare the names the fix gives: its own are named apart from them.
+    if (c.unknown) for (const kind of FIX_DATA) info.taken.add(`data.${kind}.current`);
+  }
   const reusable = (t: TopBlock, kind: string) =>
     t.type === 'data' &&
     t.labels.length === 2 &&

@@ -139,15 +139,23 @@ export function terragruntLocals(text: string): Map<string, Value> {
   return out;
 }
 
-/** A configuration's `include` blocks: their label (none for a bare `include`) and `path` as written. */
-export function terragruntIncludes(text: string): { label: string; path: Value | undefined }[] {
+/**
+ * A configuration's `include` blocks: their label (none for a bare `include`), `path` and `merge_strategy` as written
+ * (`"no_merge"`: terragrunt merges nothing of the included file into the unit; generatedFiles.ts).
+ */
+export function terragruntIncludes(text: string): { label: string; path: Value | undefined; merge: Value | undefined }[] {
   const body = bodyOf(text);
   if (!isObj(body)) return [];
-  const out: { label: string; path: Value | undefined }[] = [];
+  const out: { label: string; path: Value | undefined; merge: Value | undefined }[] = [];
   for (const [key, v] of body.obj) {
     const m = /^include(?: (.*))?$/.exec(key);
     if (!m) continue;
-    for (const b of items(v)) out.push({ label: m[1] ?? '', path: isObj(b) ? b.obj.get('path') : undefined });
+    for (const b of items(v))
+      out.push({
+        label: m[1] ?? '',
+        path: isObj(b) ? b.obj.get('path') : undefined,
+        merge: isObj(b) ? b.obj.get('merge_strategy') : undefined,
+      });
   }
   return out;
 }

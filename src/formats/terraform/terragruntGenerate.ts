@@ -64,13 +64,16 @@ export async function generatedTables(file: SourceFile, blocks: HBlock[], contex
 
 /**
  * A generate block's `contents` heredoc (`contents = <<EOF ... EOF`, `<<-EOF` dedented): its text, where it starts
- * in the file, and whether the block is `disable = true` (terragrunt writes nothing for it: session 55, F10; read
+ * in the file, the block's text around it (`outside`), and whether the block is `disable = true` (terragrunt writes nothing for it: session 55, F10; read
  * outside the heredoc only, since the contents may say `disable = true` of something else; any other value, as
  * `local.off`, counts as written). Undefined for other contents: a quoted string's escapes (`\n`, `\"`) would need
  * decoding. One reader for the tables a unit generates and for the declarations it writes into the module it deploys
  * (generatedFiles.ts).
  */
-export function generateHeredoc(fileText: string, g: HBlock): { start: number; body: string; disabled: boolean } | undefined {
+export function generateHeredoc(
+  fileText: string,
+  g: HBlock,
+): { start: number; body: string; disabled: boolean; outside: string } | undefined {
   const text = fileText.slice(g.start, g.end);
   const heredoc = /(^|\n)[ \t]*contents[ \t]*=[ \t]*<<(-?)([A-Za-z_][\w-]*)[ \t]*\r?\n/.exec(text);
   if (!heredoc) return undefined;
@@ -79,7 +82,7 @@ export function generateHeredoc(fileText: string, g: HBlock): { start: number; b
   if (!close) return undefined;
   const body = fileText.slice(start, start - 1 + close.index);
   const outside = `${text.slice(0, heredoc.index)}\n${fileText.slice(start - 1 + close.index + close[0].length, g.end)}`;
-  return { start, body: heredoc[2] === '-' ? dedent(body) : body, disabled: generateDisabled(outside) };
+  return { start, body: heredoc[2] === '-' ? dedent(body) : body, disabled: generateDisabled(outside), outside };
 }
 
 /** Whether a generate block's text (its contents left out) says `disable = true`. */

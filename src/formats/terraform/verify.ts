@@ -84,7 +84,7 @@ async function generatedTwice({ file, detection, before }: FixedFile<TfDetection
     const a = address(t);
     if (a === undefined || had.has(a)) continue;
     for (const c of copies) {
-      const twin = c.generated.find((g) => address(g) === a);
+      const twin = [...c.generated, ...c.maybe].find((g) => address(g) === a);
       if (twin) {
         problems.push(`${a} is declared twice where ${c.unit} deploys the module: its ${twin.writtenBy} declares it too`);
         break;
