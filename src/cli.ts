@@ -451,7 +451,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
     // process.stderr is made on first use (a quiet run never writes to it).
     const bar = progress(shown, io.err, io.cwd, shown ? process.stderr.columns : undefined);
     // Each configuration file's part of the run, walked, every file validated, before a file of any is read (src/cli/scopes.ts).
-    const scopes = await planScopes(p.scopes, !!p.configNamed, io.cwd, p.scopeOf);
+    const scopes = await planScopes(p.scopes, !!p.configNamed, io.cwd, p.scopeOf, p.command === 'scan');
     // The run's one file (one for every path given) has problems and no folder below it has a good file of its own:
     // nothing is read, said as before files were split.
     if (p.scopes.length === 1 && scopes.every((s) => s.problems)) {

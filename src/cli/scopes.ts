@@ -74,6 +74,7 @@ export async function planScopes(
   named: boolean,
   cwd: string,
   scopeOf: (configFile: string | undefined) => Promise<Omit<Scope, 'paths'>>,
+  list = false,
 ): Promise<Planned[]> {
   const queue: Planned[] = first.map((s) => ({ ...s, walk: { skip: new Set(), roots: new Map() } }));
   const abs = (p: string) => path.resolve(cwd, p);
@@ -95,7 +96,8 @@ export async function planScopes(
     // own, which are read as usual (the file named for the whole run, --config, has none below it).
     if (s.problems && named) continue;
     const inputs = s.paths.length ? s.paths : ['.'];
-    const found = await discover(inputs, cwd, accepts, s.exclude, named ? s.walk : { ...s.walk, split: true, ignores });
+    // `list`: a run that writes nothing keeps the folders' entries (src/io/discover.ts WalkScope.list).
+    const found = await discover(inputs, cwd, accepts, s.exclude, named ? { ...s.walk, list } : { ...s.walk, split: true, ignores, list });
     if (!s.problems) s.discovered = found;
     if (named) continue;
     // The folders split off, one scope per file (configKey: a folder reached twice, through a symbolic link, is one scope).

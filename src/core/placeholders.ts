@@ -84,8 +84,12 @@ function shown(p: string): string {
   return JSON.stringify(p.length > 30 ? p.slice(0, 27) + '...' : p);
 }
 
-/** The first placeholder in a value (a setting's text), if any. */
+/**
+ * The first placeholder in a value (a setting's text), if any. Every opening holds a `{` or a `%`: a value with neither
+ * (most names and settings, asked of every resource) holds none, without the generator's objects.
+ */
 export function placeholderIn(value: string): string | undefined {
+  if (value.indexOf('{') === -1 && value.indexOf('%') === -1) return undefined;
   for (const p of placeholders(value)) return p.text;
   return undefined;
 }

@@ -3,7 +3,7 @@
  * folders and the project files a format asks for. From disk in a run (src/io: one reader, its
  * checks and caches), from the in-memory files in processMemory (memory.ts).
  */
-import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { DiskContext, Format, SourceFile } from '../core/types.js';
 import { type ProjectFileSource, diskProjectFiles, nearestProjectFile } from '../io/project.js';
@@ -57,9 +57,16 @@ export interface TreeFile {
 
 /**
  * The disk of a run (one per run and thread: its caches live as long); `tree`: the run's tree files; `writes`: whether
- * the run may write (a fix; false for a scan, whose other folders are then listed once each).
+ * the run may write (a fix; false for a scan, whose other folders are then listed once each); `listed`: the folders
+ * the run's walk listed (src/io/discover.ts Discovered.listed), taken as they were listed when the run writes nothing.
  */
-export function runDisk(maxBytes?: number, settled?: () => Promise<void>, tree: TreeFile[] = [], writes = true): Disk {
+export function runDisk(
+  maxBytes?: number,
+  settled?: () => Promise<void>,
+  tree: TreeFile[] = [],
+  writes = true,
+  listed?: Map<string, Dirent[]>,
+): Disk {
   const reads = new FolderReads();
   const projectFiles = diskProjectFiles(maxBytes);
   const folderListings = writes ? undefined : new Map<string, string[]>();
@@ -77,7 +84,7 @@ export function runDisk(maxBytes?: number, settled?: () => Promise<void>, tree: 
       tree
         .filter((t) => path.posix.basename(t.path) === name)
         .flatMap((t) => projectFiles(path.dirname(t.absPath), path.posix.dirname(t.path), name) ?? []),
-    entries: folderEntries(),
+    entries: folderEntries(writes ? undefined : listed),
     derived: new Map(),
     real: realFolders(),
   };
@@ -100,19 +107,24 @@ function realFolders(): NonNullable<Disk['real']> {
   };
 }
 
-/** A folder's entries (Disk.entries), each folder listed once. */
-function folderEntries(): NonNullable<Disk['entries']> {
+/**
+ * A folder's entries (Disk.entries), each folder listed once: a folder the walk listed (`walked`) is not listed again
+ * (a Pulumi program's folder, for its stack files; a SAM template's, for its samconfig files: one readdir each, 3% of
+ * a dense scan, docs/performance.md, sixty-third session).
+ */
+function folderEntries(walked?: Map<string, Dirent[]>): NonNullable<Disk['entries']> {
   const listed = new Map<string, { name: string; folder: boolean }[]>();
   return (dir: string) => {
     let found = listed.get(dir);
     if (!found) {
       try {
-        found = readdirSync(dir, { withFileTypes: true })
+        found = (walked?.get(dir) ?? readdirSync(dir, { withFileTypes: true }))
           .map((e) => ({ name: e.name, folder: e.isDirectory() }))
           .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       } catch {
         found = [];
       }
+      walked?.delete(dir);
       listed.set(dir, found);
     }
     return found;

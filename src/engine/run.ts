@@ -181,7 +181,9 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
     cdkApps,
     links: walkLinks,
     configs,
-  } = options.discovered ?? (await discover(paths.length ? paths : ['.'], options.cwd, accepts, options.exclude));
+    listed,
+  } = options.discovered ??
+  (await discover(paths.length ? paths : ['.'], options.cwd, accepts, options.exclude, { list: options.mode !== 'fix' }));
   options.beforeRead?.(candidates, configs);
   const notes = unreadCdkApps(cdkApps.map((absPath) => ({ absPath, shown: displayPath(absPath, options.cwd) })));
   // Said where the walk's own note goes, once the reads are done: a file the walk found regular and that
@@ -261,6 +263,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
       minFiles,
       minBytes,
       tree,
+      ...(listed ? { listed } : {}),
     },
     sink,
     options.writesSettled,

@@ -11,6 +11,7 @@
  * holds one folder's parse trees at a time, not the whole run's. A folder started in this thread
  * stays in it.
  */
+import type { Dirent } from 'node:fs';
 import type { FixOptions } from '../core/types.js';
 import type { FileResult } from '../core/result.js';
 import { type BatchFile, type Pass, processBatch } from './batch.js';
@@ -35,6 +36,8 @@ export interface Lanes {
   minBytes: number;
   /** The run's tree files (DiskContext.treeFiles), for every lane. */
   tree?: TreeFile[];
+  /** The folders the walk listed, with their entries (src/io/discover.ts Discovered.listed): this thread's Disk.entries start from them. */
+  listed?: Map<string, Dirent[]>;
 }
 
 /**
@@ -72,7 +75,7 @@ export class Scheduler {
     writesSettled?: () => Promise<void>,
   ) {
     this.own = lanes.ownFamily && lanes.script ? new Pool(lanes.script, 1, lanes.tree) : undefined;
-    this.disk = runDisk(options.maxFileBytes, writesSettled, lanes.tree, pass === 'fix');
+    this.disk = runDisk(options.maxFileBytes, writesSettled, lanes.tree, pass === 'fix', lanes.listed);
     this.byFolder = pass !== 'scan';
   }
 

@@ -282,6 +282,11 @@ export interface WalkScope {
   /** Folders read already (a split's `read`): their entries, not read again. */
   read?: ReadonlyMap<string, Dirent[]>;
   /**
+   * Keep each walked folder's entries (Discovered.listed): a run that writes nothing lists them from there, not again
+   * (src/engine/disk.ts Disk.entries).
+   */
+  list?: boolean;
+  /**
    * The .gitignore files of the folders above a walk's start, by folder, shared by the walks of one run's scopes: each
    * read once (a chain of hundreds of nested configuration files read each ancestor's once per scope below it).
    */
@@ -300,6 +305,8 @@ export interface Discovered {
   splits: string[];
   /** The entries of the folders of `splits`, read to find their files: their scopes' walks start from them (WalkScope.read). */
   read: Map<string, Dirent[]>;
+  /** With WalkScope.list: each folder walked, by absolute path, with its entries as readdir gave them. */
+  listed?: Map<string, Dirent[]>;
 }
 
 /** Is `p` the folder `dir` or below it? */
@@ -339,6 +346,7 @@ export async function discover(
   scope: WalkScope = {},
 ): Promise<Discovered> {
   const skip = scope.skip?.size ? scope.skip : undefined;
+  const listed = scope.list ? new Map<string, Dirent[]>() : undefined;
   const candidates: Candidate[] = [];
   const errors: FileError[] = [];
   /** Git work tree roots met while walking (folders holding `.git`), for per-repository reports. */
@@ -423,6 +431,7 @@ export async function discover(
         errors.push({ file: shown, message: `cannot read directory: ${(err as Error).message}` });
         return;
       }
+    listed?.set(dir, entries);
     if (scope.split && dir !== top) {
       const config = configNameIn((n) => entries.some((e) => e.name === n));
       if (config !== undefined) {
@@ -548,5 +557,5 @@ export async function discover(
       tempsBeside(abs);
     }
   }
-  return { candidates, errors, repos, temps: [...temps], cdkApps, links, configs, splits, read };
+  return { candidates, errors, repos, temps: [...temps], cdkApps, links, configs, splits, read, ...(listed ? { listed } : {}) };
 }

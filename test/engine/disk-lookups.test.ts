@@ -12,6 +12,7 @@ import { contextFor, runDisk } from '../../src/engine/disk.js';
 import { FORMATS, loadFormat } from '../../src/formats/index.js';
 import { callsOf } from '../../src/formats/terraform/callers.js';
 import { nearestProjectFile } from '../../src/io/project.js';
+import { discover } from '../../src/io/discover.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -126,5 +127,24 @@ describe("a module folder's answers (its callers), asked by each file of the fol
     const again = callsOf(b, contextFor(fix, [b], format));
     expect(again).not.toBe(inFix);
     expect(await labels(again)).toEqual(['n']);
+  });
+});
+
+describe("a folder's entries (Disk.entries) in a run that writes nothing", () => {
+  it("are the walk's listing of the folder (WalkScope.list), not read again; a fix lists the folder itself", async () => {
+    const dir = tree({ 'prog/Pulumi.yaml': 'name: p\nruntime: yaml\n', 'prog/sub/x.txt': '' });
+    const prog = path.join(dir, 'prog');
+    const found = await discover([dir], dir, (p) => p.endsWith('.yaml'), [], { list: true });
+    expect([...(found.listed?.keys() ?? [])]).toEqual([dir, prog, path.join(prog, 'sub')]);
+    expect((await discover([dir], dir, (p) => p.endsWith('.yaml'))).listed).toBeUndefined();
+    // Made after the walk: a scan's entries are the walk's, a fix's the folder's as it is now.
+    writeFileSync(path.join(prog, 'Pulumi.dev.yaml'), 'config: {}\n');
+    const scan = runDisk(undefined, undefined, [], false, found.listed);
+    expect(scan.entries?.(prog)).toEqual([
+      { name: 'Pulumi.yaml', folder: false },
+      { name: 'sub', folder: true },
+    ]);
+    const fix = runDisk(undefined, undefined, [], true, found.listed);
+    expect(fix.entries?.(prog).map((e) => e.name)).toEqual(['Pulumi.dev.yaml', 'Pulumi.yaml', 'sub']);
   });
 });

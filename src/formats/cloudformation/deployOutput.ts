@@ -146,7 +146,7 @@ export function withDeployOutput(
       return mark(step(what, undefined, again));
     })();
   }
-  if (!context || !(file.text.includes('SamResourceId') || /[0-9a-f]{32}/.test(file.text))) return detection;
+  if (!context) return detection;
   // A serverless.yml and the files of Resources it includes are the Framework's sources, never sam package's output.
   if (marked.some((t) => t.template.flavor === 'serverless')) return detection;
   const why = marked.every(samResourceId)
@@ -154,7 +154,9 @@ export function withDeployOutput(
     : marked.every((t) => everyLocationUploaded(t.template.resources))
       ? 'every code location is an object it uploaded, s3://<bucket>/<MD5>'
       : undefined;
-  if (!why) return detection;
+  // The text's own signal asked last: the tree's answers above are a few lookups, this a pass over the whole text
+  // (about 30 ms of a dense CloudFormation scan's 1.35 s: docs/performance.md, sixty-third session).
+  if (!why || !(file.text.includes('SamResourceId') || /[0-9a-f]{32}/.test(file.text))) return detection;
   const ids = marked.map((t) => t.resourcePair.key);
   return samSource(file, context, ids).then((source) =>
     source ? mark(step(`\`sam package\` output (${why})`, source.path, 'run `sam package` (or `sam deploy`) again')) : detection,

@@ -164,15 +164,21 @@ const INTEGRATIONS = new Set(['AWS::Redshift::Integration', 'AWS::Glue::Integrat
  * `${Orders.Arn}` in a Sub) or its literal `tableName` (`...:table/orders`), described for a message.
  */
 export function zeroEtlIntegrations(text: string, resources: CMap, id: string, tableName?: string): string[] {
-  // The logical ID (`!GetAtt Orders.Arn`, `${Orders.Arn}`), or the literal table name in an ARN (`:table/orders`).
-  const byName = tableName ? `|:table/${escapeRegExp(tableName)}(?![\\w.-])` : '';
-  const names = new RegExp(`(?<![\\w:-])${escapeRegExp(id)}(?![\\w-])${byName}`);
+  // The logical ID (`!GetAtt Orders.Arn`, `${Orders.Arn}`), or the literal table name in an ARN (`:table/orders`):
+  // made once an integration is met (asked of every fixable table, most templates have none).
+  let names: RegExp | undefined;
+  const named = (): RegExp => {
+    if (names) return names;
+    const byName = tableName ? `|:table/${escapeRegExp(tableName)}(?![\\w.-])` : '';
+    names = new RegExp(`(?<![\\w:-])${escapeRegExp(id)}(?![\\w-])${byName}`);
+    return names;
+  };
   const out: string[] = [];
   for (const p of resources.pairs) {
     const type = scalarString(child(p.value, 'Type'));
     if (!type || !INTEGRATIONS.has(type)) continue;
     const source = child(child(p.value, 'Properties'), 'SourceArn');
-    if (source && names.test(text.slice(source.start, source.end))) out.push(`the zero-ETL integration ${p.key} (${type})`);
+    if (source && named().test(text.slice(source.start, source.end))) out.push(`the zero-ETL integration ${p.key} (${type})`);
   }
   return out;
 }

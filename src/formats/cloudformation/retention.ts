@@ -52,9 +52,23 @@ export function keeps(table: CfnTable, text: string): Keep[] {
   else if (replicas?.kind === 'seq' && replicas.items.some((r) => pitr(resolveAlias(r)))) kept('point-in-time recovery on a replica');
   const ids = tableNames(table);
   if (ids.some((id) => backedUp(table.template.resources, id))) kept('an AWS::Backup::BackupSelection of the template');
-  if (BACKUP_GRANT_WORDS.test(text) && ids.some((id) => onDemandBackups(table.template.root, id)))
+  if (grantWordsIn(text) && ids.some((id) => onDemandBackups(table.template.root, id)))
     kept('a grant of dynamodb:CreateBackup on it in the template');
   return out;
+}
+
+/**
+ * Whether the text holds BACKUP_GRANT_WORDS, kept for the last text asked about: `keeps` is asked of every table of a
+ * file, twice (its key's retention, the kept-key caution), and the answer is a pass over the whole text.
+ */
+let lastText: string | undefined;
+let lastGrants = false;
+function grantWordsIn(text: string): boolean {
+  if (text !== lastText) {
+    lastGrants = BACKUP_GRANT_WORDS.test(text);
+    lastText = text;
+  }
+  return lastGrants;
 }
 
 /** The retention the table asks of its key (undefined: none): the strongest of what keeps it. */
