@@ -403,7 +403,7 @@ function configDefault(root: CMap, name: string, member?: string): string | unde
  * A member of an object config value that a stack's file (or the default under it) does not hold: pulumi-yaml's
  * reading of `${keyCfg.arn}` there is not read (unknown), never a key of the account.
  */
-const NO_MEMBER = { kind: 'unknown', text: 'a member kmsfix cannot find, not known', empty: false } as const;
+const NO_MEMBER = { kind: 'unknown', text: 'what pulumi-yaml reads for a missing member, not known', empty: false } as const;
 
 /**
  * The key `${name}` (`${name.member}`) of a config value on every stack: the AWS managed key on each is that key; on
