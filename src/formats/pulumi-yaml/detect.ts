@@ -32,6 +32,7 @@ import { destroyKeeps } from './retention.js';
 import { unkeptKeyCautions } from './keptKeys.js';
 import { markUnusableYamlKeys } from './keySpec.js';
 import { keptKeyText } from './switchOnly.js';
+import { unsecret } from './secret.js';
 import { keyOnStacks, type PulumiStacks } from '../pulumi/stacks.js';
 import { coversEncryption, coversReplicas } from '../pulumi/propertyPath.js';
 import { NATIVE_TYPES, nativeFacts } from './native.js';
@@ -163,7 +164,7 @@ function settingsOf(text: string, props: CNode | null | undefined, root: CNode |
 /** A key as written, and a lookup of the AWS managed key written in place (`{fn::invoke: {function: aws:kms:getAlias, ...}}`). */
 function keyAt(text: string, node: CNode | null | undefined, root: CNode | null): Setting {
   const key = keySettingOf(text, node, 'kmsKeyArn', variableText(root));
-  return looksUpAwsManagedKey(invokedLookup(resolveAlias(node ?? null), undefined)) ? { ...key, text: AWS_MANAGED_ALIAS } : key;
+  return looksUpAwsManagedKey(invokedLookup(unsecret(node), undefined)) ? { ...key, text: AWS_MANAGED_ALIAS } : key;
 }
 
 /** A key that names the AWS managed key (its alias, or an ARN of it), as read or as written. */
@@ -323,11 +324,11 @@ function optionEntry(opts: CMap, option: string, covers: (entry: string) => bool
  * A global table whose replicas are resources of their own (`globalTableArn: ${orders.arn}`) is fixed
  * with them or not at all, and kmsfix does not fix replica resources: the table gets the obstacle.
  */
-/** A `variables:` entry's value where it is a plain string (no interpolation), as variableKey reads a key written as it. */
+/** A `variables:` entry's value where it is a plain string (no interpolation; under `fn::secret` too), as variableKey reads a key written as it. */
 function variableText(root: CNode | null): (name: string) => string | undefined {
   return (name) => {
     const variables = root?.kind === 'map' ? section(root, 'variables') : undefined;
-    const v = scalarString(resolveAlias(child(variables, name) ?? null) ?? null);
+    const v = scalarString(unsecret(child(variables, name)));
     return v === undefined || v.includes('${') ? undefined : v;
   };
 }
@@ -344,18 +345,19 @@ function variableKey(settings: Settings, root: CMap, stacks: PulumiStacks | unde
   const ref = referenceOf(root, key.text);
   if (!ref) return settings;
   const name = ref[1];
-  // A config value: what each stack's file sets, the program's default under it (pulumi/stacks.ts).
-  const configName = configNameOf(settings, root);
-  if (stacks && configName !== undefined) return { ...settings, key: stackKey(key, configName, stacks) };
+  // A config value (or a member of an object one, `${keyCfg.arn}`): what each stack's file sets, the program's default
+  // under it (pulumi/stacks.ts).
+  const config = configRefOf(settings, root);
+  if (stacks && config !== undefined) return { ...settings, key: stackKey(key, config, stacks) };
   // A lookup of the AWS managed key (`fn::invoke` of aws:kms:getAlias or getKey): that key, read as `${v.targetKeyArn}`.
   // So is a resource's read of it (`get: {id: alias/aws/dynamodb}`), read as `${r.targetKeyArn}` (keyLookupOf).
   const lookup = keyLookupOf(root, name, ref[2]);
   if (looksUpAwsManagedKey(lookup)) return { ...settings, key: { ...key, state: 'expression', text: AWS_MANAGED_ALIAS } };
   const looked = chosenLookup(lookup);
   if (looked !== undefined) return { ...settings, key: lookedUpKey(key, looked, root, stacks) };
-  if (ref[2] !== undefined) return settings;
-  const variable = scalarString(resolveAlias(child(section(root, 'variables'), name) ?? null) ?? null);
-  const fallback = configDefault(root, name);
+  if (ref[2] !== undefined && config === undefined) return settings;
+  const variable = ref[2] === undefined ? scalarString(unsecret(child(section(root, 'variables'), name))) : undefined;
+  const fallback = configDefault(root, name, ref[2]);
   if (variable !== undefined && !variable.includes('${') && isAwsManagedKeyRef(variable))
     return { ...settings, key: { ...key, text: AWS_MANAGED_ALIAS } };
   if (variable === undefined && fallback !== undefined && isAwsManagedKeyRef(fallback))
@@ -387,30 +389,55 @@ const projectOf = (root: CMap) => scalarString(resolveAlias(child(root, 'name') 
 
 /**
  * The default of the program's config entry `name` (`config:`, or the older `configuration:`), declared as `name` or
- * with the project's namespace, `<project>:name`, which pulumi-yaml declares as `name` (stripConfigNamespace, above).
+ * with the project's namespace, `<project>:name`, which pulumi-yaml declares as `name` (stripConfigNamespace, above);
+ * of an object one (`type: object`), its `member`'s.
  */
-function configDefault(root: CMap, name: string): string | undefined {
+function configDefault(root: CMap, name: string, member?: string): string | undefined {
   const config = section(root, 'config') ?? section(root, 'configuration');
   const entry = child(config, name) ?? child(config, `${projectOf(root)}:${name}`);
-  return scalarString(resolveAlias(child(resolveAlias(entry ?? null), 'default') ?? null) ?? null);
+  const value = resolveAlias(child(resolveAlias(entry ?? null), 'default') ?? null);
+  return scalarString(member === undefined ? value : resolveAlias(child(value, member) ?? null));
 }
 
-/** The key `${name}` of a config value on every stack: the AWS managed key on each is that key; on some, decided per stack. */
-function stackKey(written: Setting, name: string, stacks: PulumiStacks): Setting {
-  const on = keyOnStacks(stacks, stacks.project, name, undefined, false);
+/**
+ * A member of an object config value that a stack's file (or the default under it) does not hold: pulumi-yaml's
+ * reading of `${keyCfg.arn}` there is not read (unknown), never a key of the account.
+ */
+const NO_MEMBER = { kind: 'unknown', text: 'what pulumi-yaml reads for a missing member, not known', empty: false } as const;
+
+/**
+ * The key `${name}` (`${name.member}`) of a config value on every stack: the AWS managed key on each is that key; on
+ * some, decided per stack.
+ */
+function stackKey(written: Setting, config: ConfigRef, stacks: PulumiStacks): Setting {
+  const on = keyOnStacks(stacks, stacks.project, config.name, config.member, false, config.member === undefined ? undefined : NO_MEMBER);
   if (on.kind === 'set') return written;
   if (on.kind === 'aws-managed') return { state: 'expression', source: written.source, text: AWS_MANAGED_ALIAS, via: on.why };
   if (on.kind === 'absent') return { ...ABSENT, source: written.source, via: on.why };
   return { state: 'unreadable', source: `kmsKeyArn is ${written.source}, and ${on.why}` };
 }
 
-/** A key written as `${name}` of no variable: a config value, which each stack's file may set (pulumi/stacks.ts). */
-function configNameOf(settings: Settings, root: CMap): string | undefined {
+/** A config value's name, and the member read of an object one (`${keyCfg.arn}`: `arn`). */
+interface ConfigRef {
+  name: string;
+  member?: string;
+}
+
+/**
+ * A key written as `${name}` of no variable: a config value, which each stack's file may set (pulumi/stacks.ts); as
+ * `${name.member}` of no variable and no resource: that member of an object config value (adversarial pass s63 F3:
+ * `${keyCfg.arn}` of a default `{arn: ...alias/aws/dynamodb}` was customer-managed).
+ */
+function configRefOf(settings: Settings, root: CMap): ConfigRef | undefined {
   const key = settings.model === 'sse' ? settings.key : undefined;
   const ref = key?.state === 'literal' ? referenceOf(root, key.text) : undefined;
-  const name = ref?.[2] === undefined ? ref?.[1] : undefined;
-  return name && child(section(root, 'variables'), name) == null ? name : undefined;
+  if (!ref || child(section(root, 'variables'), ref[1]) != null) return undefined;
+  if (ref[2] === undefined) return { name: ref[1] };
+  return child(section(root, 'resources'), ref[1]) == null ? { name: ref[1], member: ref[2] } : undefined;
 }
+
+/** The config value a key is written as (configRefOf): its name. */
+const configNameOf = (settings: Settings, root: CMap): string | undefined => configRefOf(settings, root)?.name;
 
 /** A key written as `${v}` (or `${v.targetKeyArn}`) of a variable that looks up an alias or key a config value names: that value's name. */
 function lookupConfigOf(settings: Settings, root: CMap): string | undefined {
@@ -463,7 +490,7 @@ function invokedLookup(node: CNode | null | undefined, attribute: string | undef
   if (arg === undefined) return undefined;
   const read = attribute ?? scalarString(resolveAlias(child(invoke, 'return') ?? null) ?? null);
   if (read === undefined || !KEY_ATTRIBUTES.has(read)) return undefined;
-  const named = scalarString(resolveAlias(child(resolveAlias(child(invoke, 'arguments') ?? null), arg) ?? null) ?? null);
+  const named = scalarString(unsecret(child(resolveAlias(child(invoke, 'arguments') ?? null), arg)));
   return { named, by: arg === 'name' ? 'alias' : 'key' };
 }
 
@@ -473,13 +500,13 @@ function invokedLookup(node: CNode | null | undefined, attribute: string | undef
  * reads). Undefined for any other name.
  */
 function keyLookupOf(root: CMap, name: string, attribute: string | undefined, depth = 0): KeyLookup | undefined {
-  const variable = resolveAlias(child(section(root, 'variables'), name) ?? null);
+  const variable = unsecret(child(section(root, 'variables'), name));
   if (variable != null) return throughLookup(root, invokedLookup(variable, attribute), depth);
   const resource = resolveAlias(child(section(root, 'resources'), name) ?? null);
   const by = READ_TYPES[scalarString(resolveAlias(child(resource, 'type') ?? null) ?? null) ?? ''];
   const get = resolveAlias(child(resource, 'get') ?? null);
   if (by === undefined || get?.kind !== 'map' || attribute === undefined || !KEY_ATTRIBUTES.has(attribute)) return undefined;
-  return throughLookup(root, { named: scalarString(resolveAlias(child(get, 'id') ?? null) ?? null), by }, depth);
+  return throughLookup(root, { named: scalarString(unsecret(child(get, 'id'))), by }, depth);
 }
 
 /**
@@ -547,7 +574,7 @@ function lookedUpKey(key: Setting, looked: ChosenLookup, root: CMap, stacks: Pul
           : `${lookup}, a config value no stack file or default gives that kmsfix can read`,
     };
   }
-  const literal = variable == null ? undefined : scalarString(resolveAlias(variable) ?? null);
+  const literal = variable == null ? undefined : scalarString(unsecret(variable));
   if (literal !== undefined && !literal.includes('${'))
     return isAwsManagedKeyRef(literal) ? { state: 'expression', source: key.source, text: AWS_MANAGED_ALIAS } : key;
   if (looked.by === 'key') return key;

@@ -4,8 +4,12 @@ import { placeholderIn, placeholderSetting } from '../../core/placeholders.js';
 import { boolOf, snippet } from '../yaml/scalars.js';
 import { scalarString, type CNode } from '../yaml/tree.js';
 import { composedKeySettingOf } from './composedKey.js';
+import { unsecret } from './secret.js';
 
-/** A key setting as written (`kmsKeyArn`, `kmsMasterKeyId`: `name`; `variable`: a `variables:` entry's string, composedKey.ts). */
+/**
+ * A key setting as written (`kmsKeyArn`, `kmsMasterKeyId`: `name`; `variable`: a `variables:` entry's string, composedKey.ts).
+ * A string under `fn::secret` is that string (secret.ts); the source stays as written.
+ */
 export function keySettingOf(
   text: string,
   keyNode: CNode | null | undefined,
@@ -13,7 +17,7 @@ export function keySettingOf(
   variable?: (name: string) => string | undefined,
 ): Setting {
   if (keyNode === undefined) return ABSENT;
-  const s = scalarString(keyNode);
+  const s = scalarString(unsecret(keyNode));
   const source = snippet(text, keyNode);
   // A value that is not a string (null, a mapping, a tagged value) is taken as a key given some other way.
   const p = placeholderIn(s ?? '');
