@@ -1,6 +1,6 @@
 /**
  * Text edits: sorted, checked for overlap, and which tables each serves. They are applied by
- * src/core/apply.ts (magic-string), which only a fix loads.
+ * src/core/apply.ts, which only a fix loads.
  */
 import type { Edit } from './types.js';
 

@@ -208,7 +208,7 @@ export async function checkPlans(
       continue;
     }
     try {
-      const { applyEdits } = (applyModule ??= await import('../core/apply.js')); // loaded by fix only, once (magic-string)
+      const { applyEdits } = (applyModule ??= await import('../core/apply.js')); // loaded by fix only, once
       applied.set(o, { edits: plan.edits, newText: applyEdits(o.file.text, plan.edits), fixed: plan.fixed, declined });
     } catch (err) {
       results.set(o, { kind: 'error', error: notWritten(o.file, err) });
