@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../src/engine/memory.js';
+import { holdsBackupGrantWords } from '../../src/formats/cloudformation/backupSelections.js';
 
 const cfn = (selection: string, other = '') => `AWSTemplateFormatVersion: '2010-09-09'
 Resources:
@@ -70,6 +71,22 @@ describe('CloudFormation: a table a backup selection of the template backs up ke
     const key = await keyOf(cfn('        Resources:\n          - !GetAtt Other.Arn\n          - arn:aws:s3:::bucket/*\n', other));
     expect(key).toContain('OrdersTableKey:');
     expect(key).not.toContain('Retain');
+  });
+});
+
+describe('CloudFormation: the grant words an on-demand backup needs (holdsBackupGrantWords)', () => {
+  it('answers as /CreateBackup|DynamoDBBackupFullAccessPolicy/ did', () => {
+    const words = /CreateBackup|DynamoDBBackupFullAccessPolicy/;
+    for (const text of [
+      '',
+      'Action: dynamodb:CreateBackup',
+      'dynamodb:createbackup',
+      'Policies:\n  - DynamoDBBackupFullAccessPolicy:\n      TableName: !Ref T',
+      'DynamoDBBackupFullAccess',
+      'CreateBackupPlan',
+      'Create Backup',
+    ])
+      expect(holdsBackupGrantWords(text), text).toBe(words.test(text));
   });
 });
 

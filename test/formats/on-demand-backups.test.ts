@@ -149,7 +149,7 @@ resources:
       role(
         '              - Effect: Allow\n                Action: dynamodb:GetItem\n                Resource: !GetAtt OrdersTable.Arn\n  # CreateBackup\n',
       ),
-      // dynamodb:* in a template that names neither CreateBackup nor the policy template: not looked for (BACKUP_GRANT_WORDS).
+      // dynamodb:* in a template that names neither CreateBackup nor the policy template: not looked for (holdsBackupGrantWords).
       role("              - Effect: Allow\n                Action: 'dynamodb:*'\n                Resource: !GetAtt OrdersTable.Arn\n"),
     ]) {
       const key = await keyOf(text);

@@ -25,16 +25,29 @@ const SELECTION = 'AWS::Backup::BackupSelection';
 
 /** Whether a selection of `resources` (the template's Resources) backs up the table `id`. */
 export function backedUp(resources: CMap, id: string): boolean {
-  for (const pair of resources.pairs) {
-    const resource = resolveAlias(pair.value);
-    if (resource?.kind !== 'map' || scalarString(child(resource, 'Type') ?? null) !== SELECTION) continue;
-    const selection = resolveAlias(child(child(resource, 'Properties'), 'BackupSelection') ?? null);
-    if (selection?.kind !== 'map') continue;
+  for (const selection of selectionsOf(resources)) {
     if (['ListOfTags', 'Conditions'].some((k) => hasEntries(child(selection, k)))) return true;
     const list = resolveAlias(child(selection, 'Resources') ?? null);
     if (list?.kind === 'seq' && list.items.some((item) => selects(resolveAlias(item), id))) return true;
   }
   return false;
+}
+
+/** The `BackupSelection` maps of a template's selections, in order, read once per Resources (every table of it asks). */
+const selectionsByResources = new WeakMap<CMap, CMap[]>();
+
+function selectionsOf(resources: CMap): CMap[] {
+  const known = selectionsByResources.get(resources);
+  if (known) return known;
+  const out: CMap[] = [];
+  for (const pair of resources.pairs) {
+    const resource = resolveAlias(pair.value);
+    if (resource?.kind !== 'map' || scalarString(child(resource, 'Type') ?? null) !== SELECTION) continue;
+    const selection = resolveAlias(child(child(resource, 'Properties'), 'BackupSelection') ?? null);
+    if (selection?.kind === 'map') out.push(selection);
+  }
+  selectionsByResources.set(resources, out);
+  return out;
 }
 
 /** A selection's `ListOfTags` (a list) or `Conditions` (a map of operators) that holds something. */
@@ -76,15 +89,26 @@ function selects(item: CNode | null, id: string): boolean {
   return false;
 }
 
+/** SAM's policy template that grants it. */
+const BACKUP_TEMPLATE = 'DynamoDBBackupFullAccessPolicy';
+
 /**
  * The words without which a template grants no on-demand backup (the action's name, or SAM's policy
  * template): the template is walked only when its text holds one. A grant of `dynamodb:*` alone, in
  * a template that names neither, is not looked for.
  */
-export const BACKUP_GRANT_WORDS = /CreateBackup|DynamoDBBackupFullAccessPolicy/;
+export function holdsBackupGrantWords(text: string): boolean {
+  // Every table of a template asks of the same text (a detection's, then verification's): the last answer is
+  // kept. Two substring searches, as /CreateBackup|DynamoDBBackupFullAccessPolicy/ matched.
+  if (text !== lastText) {
+    lastText = text;
+    lastHolds = text.includes('CreateBackup') || text.includes(BACKUP_TEMPLATE);
+  }
+  return lastHolds;
+}
 
-/** SAM's policy template that grants it. */
-const BACKUP_TEMPLATE = 'DynamoDBBackupFullAccessPolicy';
+let lastText: string | undefined;
+let lastHolds = false;
 
 /**
  * Whether the template (`root`: its document, serverless.yml's `provider.iam` included) grants

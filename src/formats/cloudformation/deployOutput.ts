@@ -90,6 +90,33 @@ function everyLocationUploaded(resources: CMap): boolean {
 
 const samResourceId = (t: CfnTable): boolean => pair(child(t.resource, 'Metadata'), 'SamResourceId') !== undefined;
 
+/**
+ * Whether the text holds 32 lowercase hexadecimal digits in a row (an MD5, as `/[0-9a-f]{32}/` finds):
+ * only every 32nd character is looked at until one is a digit, then the run around it.
+ */
+export function holdsMd5(text: string): boolean {
+  const n = 32;
+  const hex = (i: number) => {
+    const c = text.charCodeAt(i);
+    return (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
+  };
+  let i = n - 1;
+  while (i < text.length) {
+    if (!hex(i)) {
+      i += n;
+      continue;
+    }
+    let start = i;
+    while (start > i - n + 1 && hex(start - 1)) start--;
+    let end = i;
+    while (end - start + 1 < n && end + 1 < text.length && hex(end + 1)) end++;
+    if (end - start + 1 >= n) return true;
+    // No run of n holds end + 1: the next one ends at end + 1 + n at the earliest.
+    i = end + 1 + n;
+  }
+  return false;
+}
+
 /** Text that packaged output holds and a source template does not. */
 const PACKAGED_TEXT = /SamResourceId|s3:\/\/[^/\s'"]+\/(?:[^/\s'"]+\/)*[0-9a-f]{32}\b/;
 
@@ -156,7 +183,7 @@ export function withDeployOutput(
       : undefined;
   // The text's own signal asked last: the tree's answers above are a few lookups, this a pass over the whole text
   // (about 30 ms of a dense CloudFormation scan's 1.35 s: docs/performance.md, sixty-third session).
-  if (!why || !(file.text.includes('SamResourceId') || /[0-9a-f]{32}/.test(file.text))) return detection;
+  if (!why || !(file.text.includes('SamResourceId') || holdsMd5(file.text))) return detection;
   const ids = marked.map((t) => t.resourcePair.key);
   return samSource(file, context, ids).then((source) =>
     source ? mark(step(`\`sam package\` output (${why})`, source.path, 'run `sam package` (or `sam deploy`) again')) : detection,

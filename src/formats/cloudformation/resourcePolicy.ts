@@ -159,26 +159,37 @@ export function policyText(text: string, table: CMap, global: boolean): string {
 /** Zero-ETL integrations from a table: their resource types, which read the table as their service. */
 const INTEGRATIONS = new Set(['AWS::Redshift::Integration', 'AWS::Glue::Integration']);
 
+/** A template's zero-ETL integrations that have a SourceArn, in order, read once per Resources (every table asks). */
+const integrationsByResources = new WeakMap<CMap, { key: string; type: string; source: CNode }[]>();
+
+function integrationsOf(resources: CMap): { key: string; type: string; source: CNode }[] {
+  const known = integrationsByResources.get(resources);
+  if (known) return known;
+  const out: { key: string; type: string; source: CNode }[] = [];
+  for (const p of resources.pairs) {
+    const type = scalarString(child(p.value, 'Type'));
+    if (!type || !INTEGRATIONS.has(type)) continue;
+    const source = child(child(p.value, 'Properties'), 'SourceArn');
+    if (source) out.push({ key: p.key, type, source });
+  }
+  integrationsByResources.set(resources, out);
+  return out;
+}
+
 /**
  * The template's zero-ETL integrations whose `SourceArn` names the table `id` (`!GetAtt Orders.Arn`,
  * `${Orders.Arn}` in a Sub) or its literal `tableName` (`...:table/orders`), described for a message.
  */
 export function zeroEtlIntegrations(text: string, resources: CMap, id: string, tableName?: string): string[] {
-  // The logical ID (`!GetAtt Orders.Arn`, `${Orders.Arn}`), or the literal table name in an ARN (`:table/orders`):
-  // made once an integration is met (asked of every fixable table, most templates have none).
-  let names: RegExp | undefined;
-  const named = (): RegExp => {
-    if (names) return names;
-    const byName = tableName ? `|:table/${escapeRegExp(tableName)}(?![\\w.-])` : '';
-    names = new RegExp(`(?<![\\w:-])${escapeRegExp(id)}(?![\\w-])${byName}`);
-    return names;
-  };
+  // The logical ID (`!GetAtt Orders.Arn`, `${Orders.Arn}`), or the literal table name in an ARN (`:table/orders`).
   const out: string[] = [];
-  for (const p of resources.pairs) {
-    const type = scalarString(child(p.value, 'Type'));
-    if (!type || !INTEGRATIONS.has(type)) continue;
-    const source = child(child(p.value, 'Properties'), 'SourceArn');
-    if (source && named().test(text.slice(source.start, source.end))) out.push(`the zero-ETL integration ${p.key} (${type})`);
+  let names: RegExp | undefined; // made at the first integration: most templates have none
+  for (const { key, type, source } of integrationsOf(resources)) {
+    if (!names) {
+      const byName = tableName ? `|:table/${escapeRegExp(tableName)}(?![\\w.-])` : '';
+      names = new RegExp(`(?<![\\w:-])${escapeRegExp(id)}(?![\\w-])${byName}`);
+    }
+    if (names.test(text.slice(source.start, source.end))) out.push(`the zero-ETL integration ${key} (${type})`);
   }
   return out;
 }

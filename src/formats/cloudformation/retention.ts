@@ -3,7 +3,7 @@
  * once, for the fix (fix.ts gives a generated key the retention `retains` says) and for scan
  * (keptKeys.ts cautions a table whose key of the same template is not kept although the table is).
  */
-import { BACKUP_GRANT_WORDS, backedUp, onDemandBackups } from './backupSelections.js';
+import { backedUp, holdsBackupGrantWords, onDemandBackups } from './backupSelections.js';
 import { notFalse } from '../yaml/scalars.js';
 import { child, resolveAlias, scalarString, type CNode } from '../yaml/tree.js';
 import { policyRetention, strongestRetention, type KeyRetention } from '../yaml/cfnKeyResources.js';
@@ -29,7 +29,7 @@ export interface Keep {
  * deleted table's backup 35 days, under the table's key, which the stack's delete would schedule for
  * deletion in at most 30); an AWS Backup selection of the template that backs it up (backupSelections.ts:
  * its recovery points are kept under the table's key, often for months); a grant of dynamodb:CreateBackup
- * on it in the template (`text`, the file's, holds BACKUP_GRANT_WORDS; a SAM DynamoDBBackupFullAccessPolicy,
+ * on it in the template (`text`, the file's, holds backupSelections.ts's holdsBackupGrantWords; a SAM DynamoDBBackupFullAccessPolicy,
  * an IAM statement): its on-demand backups are kept under the table's key until someone deletes them,
  * after the stack too. These outlast a failed create too (a protected table, its backups): `Retain`.
  */
@@ -52,23 +52,9 @@ export function keeps(table: CfnTable, text: string): Keep[] {
   else if (replicas?.kind === 'seq' && replicas.items.some((r) => pitr(resolveAlias(r)))) kept('point-in-time recovery on a replica');
   const ids = tableNames(table);
   if (ids.some((id) => backedUp(table.template.resources, id))) kept('an AWS::Backup::BackupSelection of the template');
-  if (grantWordsIn(text) && ids.some((id) => onDemandBackups(table.template.root, id)))
+  if (holdsBackupGrantWords(text) && ids.some((id) => onDemandBackups(table.template.root, id)))
     kept('a grant of dynamodb:CreateBackup on it in the template');
   return out;
-}
-
-/**
- * Whether the text holds BACKUP_GRANT_WORDS, kept for the last text asked about: `keeps` is asked of every table of a
- * file, twice (its key's retention, the kept-key caution), and the answer is a pass over the whole text.
- */
-let lastText: string | undefined;
-let lastGrants = false;
-function grantWordsIn(text: string): boolean {
-  if (text !== lastText) {
-    lastGrants = BACKUP_GRANT_WORDS.test(text);
-    lastText = text;
-  }
-  return lastGrants;
 }
 
 /** The retention the table asks of its key (undefined: none): the strongest of what keeps it. */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../../src/engine/run.js';
+import { holdsMd5 } from '../../../src/formats/cloudformation/deployOutput.js';
 
 const TABLE = `  OrdersTable:
     Type: AWS::DynamoDB::Table
@@ -166,5 +167,43 @@ describe('deploy-tool output committed beside its source', () => {
       ['three/serverless.yml', true, true],
       ['two/packaged.yaml', true, true],
     ]);
+  });
+});
+
+describe('holdsMd5: 32 lowercase hexadecimal digits in a row, as /[0-9a-f]{32}/ finds them', () => {
+  it('answers as the regular expression for runs of every length at every offset, among other characters', () => {
+    const md5 = /[0-9a-f]{32}/;
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed;
+    };
+    const alphabet = '0123456789abcdefABCDEFgxyz/ -\n';
+    let found = 0;
+    for (let round = 0; round < 4000; round++) {
+      const parts: string[] = [];
+      const pieces = next() % 6;
+      for (let p = 0; p < pieces; p++) {
+        const length = next() % 70;
+        // Runs of hex digits near 32 long, broken by other characters now and then.
+        const hexOnly = next() % 3 !== 0;
+        let piece = '';
+        for (let i = 0; i < length; i++) piece += hexOnly ? alphabet[next() % 16] : alphabet[next() % alphabet.length];
+        parts.push(piece);
+      }
+      const text = parts.join(alphabet[16 + (next() % (alphabet.length - 16))]);
+      expect(holdsMd5(text), JSON.stringify(text)).toBe(md5.test(text));
+      if (md5.test(text)) found++;
+    }
+    for (const text of [
+      '',
+      'a'.repeat(31),
+      'a'.repeat(32),
+      `x${'0'.repeat(32)}`,
+      `${'f'.repeat(31)}g${'f'.repeat(31)}`,
+      `${'F'.repeat(32)}`,
+    ])
+      expect(holdsMd5(text), text).toBe(md5.test(text));
+    expect(found).toBeGreaterThan(100);
   });
 });
