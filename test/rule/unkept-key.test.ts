@@ -384,6 +384,33 @@ export class Orders extends pulumi.ComponentResource {
   });
 });
 
+/** A stack transform that keeps the resources of `type` (session 63's deploy review, F1: SST's removal, written by hand). */
+const keepsOnDestroy = (text: string, type = 'aws:dynamodb/table:Table') =>
+  text.replace(
+    '\nconst ordersKey',
+    `import * as pulumi from '@pulumi/pulumi';
+
+pulumi.runtime.registerStackTransformation((args) =>
+  args.type === '${type}' ? { props: args.props, opts: pulumi.mergeOptions(args.opts, { retainOnDelete: true }) } : undefined,
+);
+const ordersKey`,
+  );
+
+describe('Pulumi TypeScript: a transform of the file that keeps tables', () => {
+  it("a stack transform giving tables retainOnDelete: said as the table's own retainOnDelete is", async () => {
+    const c = await caution('index.ts', keepsOnDestroy(pulumi('{}')));
+    expect(c).toContain('Key not kept: retainOnDelete of the stack transform registerStackTransformation(...) at line 4 keeps this table');
+    expect(c).toContain('give ordersKey the resource option retainOnDelete: true');
+  });
+
+  it.each([
+    ['the key retainOnDelete', keepsOnDestroy(pulumi('{}', ', { retainOnDelete: true }'))],
+    ['a transform of another type only', keepsOnDestroy(pulumi('{}'), 'aws:s3/bucket:Bucket')],
+  ])('nothing said: %s', async (_, text) => {
+    await notSaid('index.ts', text, keepsOnDestroy(pulumi('{}')));
+  });
+});
+
 const pulumiYaml = (tableOptions: string, keyOptions = '', key = '${ordersKey.arn}') => `name: orders
 runtime: yaml
 config:

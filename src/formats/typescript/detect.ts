@@ -64,6 +64,7 @@ import { mayBeUndefined, optionalMemberRead } from './optionalProps.js';
 import { guarded, onlyValueOf } from './singleValue.js';
 import { stackKeySetting } from './stackConfig.js';
 import { type Given, given as givenOf, type ProjectValues, type Wanted } from './projectValues.js';
+import type { PulumiKeep } from '../pulumi/retention.js';
 import type { FileRef } from '../serverless/fileValues.js';
 import { cdktfIteratorObstacle } from './iterators.js';
 import { sideEffectIdObstacle } from './sideEffects.js';
@@ -232,6 +233,11 @@ export interface TsTable extends TableFacts {
    * `resource-region` obstacle is lifted when the project's @cdktf/provider-aws has `region` (cdktfRegion.ts).
    */
   regionMovable?: boolean;
+  /**
+   * Pulumi: what keeps the table past a destroy beside its own options, read from its app: an SST v3 app's
+   * `removal` (sstRemoval.ts), which SST applies as retainOnDelete. retention.ts destroyKeeps adds it.
+   */
+  appKeeps?: PulumiKeep[];
 }
 
 /** The construct call of a table created by code (every table a fix changes): its `new` or `super(...)`. */
