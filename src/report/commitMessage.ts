@@ -13,7 +13,7 @@ import { DEFAULT_KEY_POLICY, KEY_USE_TEXT, type KeyPolicyMode } from '../rule/ke
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { toPosix } from '../core/text.js';
-import { retainsSome, rollbackNote, statusesWere } from './rollback.js';
+import { retainsSome, rollbackNote, statusesWere, teardownTools } from './rollback.js';
 import type { FileOutcome, TableReport } from '../core/result.js';
 import type { DeployingUnit } from '../core/types.js';
 import type { StageRollback } from '../io/stageRollbacks.js';
@@ -412,7 +412,8 @@ export function commitMessage(
         ? []
         : [
             'Key retention: if you later retain, protect (deletion protection, point-in-time recovery, backups) or move a table to another stack, ' +
-              'give its key the same retention and move the key with it: a key deleted with its stack leaves a kept table unreadable.',
+              'give its key the same retention and move the key with it: a key deleted with its stack leaves a kept table unreadable.' +
+              teardown(deployed(tables)),
           ],
     ),
     ...(fixed.some(({ t }) => t.format === 'cdk')
@@ -445,6 +446,21 @@ export function commitMessage(
       : all.flatMap((g) => rollback(g.fixed, g.o).map((n, k) => (k === 0 ? { ...n, text: `${whereOf(g)}: ${n.text}` } : n)));
   for (const n of back) out.push(wrap(n.text, n.indent, n.first));
   return { subject, body: out.join('\n') + '\n' };
+}
+
+/**
+ * What deleting a stack leaves (session 63's deploy review, F2): a key kept on delete (for point-in-time recovery,
+ * backups, a kept table, or `key: retain: always`) stays after its stack, enabled and billed, once per stage or
+ * pull request torn down; said with the tools of the families fixed that keep keys (rollback.ts teardownTools).
+ */
+function teardown(tables: TableReport[]): string {
+  const tools = teardownTools(tables);
+  if (tools.length === 0) return '';
+  return (
+    ` Deleting a stack (${tools.join(', ')}; every per-stage or per-pull-request teardown) deletes its tables and aliases but keeps ` +
+    "each key it retains, enabled and billed: once the table's backups no longer need it (point-in-time recovery: 35 days; " +
+    'on-demand and AWS Backup backups: until they are deleted), schedule its deletion (`aws kms schedule-key-deletion --key-id ...`).'
+  );
 }
 
 /** A table fixed, with the settings it was fixed with. */

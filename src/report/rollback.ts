@@ -197,6 +197,23 @@ export function retainsSome(tables: TableReport[]): boolean {
   return tables.some((t) => !NO_KEEP_ON_DESTROY.has(family(t)));
 }
 
+/**
+ * The tools that delete a stack of these tables and keep a key it retains (session 63's deploy review, F2), in the
+ * order the tables come: none for Terraform and CDK for Terraform, whose keys a destroy schedules for deletion.
+ */
+const TEARDOWN: Record<string, string> = {
+  cloudformation: '`aws cloudformation delete-stack`',
+  sam: '`sam delete`',
+  serverless: '`serverless remove`',
+  cdk: '`cdk destroy`',
+  pulumi: '`pulumi destroy`',
+  'pulumi-yaml': '`pulumi destroy`',
+};
+
+export function teardownTools(tables: TableReport[]): string[] {
+  return [...new Set(tables.flatMap((t) => (TEARDOWN[t.format] ? [TEARDOWN[t.format]] : [])))];
+}
+
 /** The settings to write back, each once, in the order the tables come. */
 function settings(tables: TableReport[]): string[] {
   const seen = new Set<string>();

@@ -122,11 +122,15 @@ function cautionBody(c: Caution): string {
           ? `give ${c.key} DeletionPolicy: Retain and UpdateReplacePolicy: Retain`
           : c.family === 'pulumi'
             ? `give ${c.key} the resource option retainOnDelete: true`
-            : `give ${c.key} removalPolicy: RemovalPolicy.RETAIN (kms.Key's default) and no applyRemovalPolicy(RemovalPolicy.DESTROY)`;
+            : c.family === 'sst'
+              ? `give ${c.key} the resource option retainOnDelete: $app.removal !== "remove" (kept whenever SST keeps the table)`
+              : `give ${c.key} removalPolicy: RemovalPolicy.RETAIN (kms.Key's default) and no applyRemovalPolicy(RemovalPolicy.DESTROY)`;
       const deleting =
         c.family === 'pulumi'
           ? 'pulumi destroy (or removing the table and its key from the program, to move the table to another stack)'
-          : 'deleting the stack (or removing the table from it, to move it to another stack)';
+          : c.family === 'sst'
+            ? 'sst remove (or removing the table and its key from the app, to move the table to another app)'
+            : 'deleting the stack (or removing the table from it, to move it to another stack)';
       const one = c.keptBy.length === 1;
       return (
         `${all(c.keptBy)} ${one ? 'keeps' : 'keep'} this table, or its backups, when its stack deletes or replaces it, ` +

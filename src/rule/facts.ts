@@ -493,7 +493,7 @@ export type Caution =
   | { kind: 'recovery-key' }
   | { kind: 'backup-key'; selections: string[] }
   | { kind: 'iam-roles'; roles: string[]; unread?: string[] }
-  | { kind: 'unkept-key'; key: string; at: string; keptBy: string[]; policy: string; family: 'cloudformation' | 'cdk' | 'pulumi' }
+  | { kind: 'unkept-key'; key: string; at: string; keptBy: string[]; policy: string; family: 'cloudformation' | 'cdk' | 'pulumi' | 'sst' }
   | { kind: 'package-construct'; constructs: string[]; calls?: boolean; framework: 'cdk' | 'cdktf' | 'pulumi' };
 
 /** The plugins of the `local-migrations` caution: serverless-dynamodb-local, its fork serverless-dynamodb, scoped forks of either. */

@@ -67,6 +67,28 @@ describe('commit message: key retention', () => {
     // The key of --kms-key-arn is not the fix's: nothing of it is deleted with a stack.
     expect(await message(table(), { kmsKeyArn: ARN })).not.toContain('Key retention');
   });
+
+  // Session 63's deploy review (F2): every teardown of a per-stage or per-pull-request stack left a kept key, enabled and
+  // billed, and the message said nothing of it. Said with the tools of the families fixed; Terraform's destroy deletes its keys.
+  it('deleting a stack keeps its kept keys, billed: scheduled for deletion once the backups no longer need them', async () => {
+    const TEARDOWN =
+      'Deleting a stack (`aws cloudformation delete-stack`; every per-stage or per-pull-request teardown) deletes its tables and aliases ' +
+      "but keeps each key it retains, enabled and billed: once the table's backups no longer need it (point-in-time recovery: 35 days; " +
+      'on-demand and AWS Backup backups: until they are deleted), schedule its deletion (`aws kms schedule-key-deletion --key-id ...`).';
+    expect(await message(table())).toContain(`leaves a kept table unreadable. ${TEARDOWN}`);
+    const fixed = async (path: string, text: string) => {
+      const r = await processMemory([{ path, text }], 'fix', {});
+      return commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', version: '0.0.0' })).replace(/\s+/g, ' ');
+    };
+    const sam = await fixed('template.yaml', `Transform: AWS::Serverless-2016-10-31\n${table()}`);
+    expect(sam).toContain('Deleting a stack (`sam delete`; every');
+    const tf = await fixed(
+      'main.tf',
+      'resource "aws_dynamodb_table" "orders" {\n  name     = "orders"\n  hash_key = "pk"\n  attribute {\n    name = "pk"\n    type = "S"\n  }\n}\n',
+    );
+    expect(tf).toContain('* Key retention:');
+    expect(tf).not.toContain('Deleting a stack');
+  });
 });
 
 // Real-world round 37 (deploy review): README's Rolling back says a CloudFormation rollback that completes may schedule the

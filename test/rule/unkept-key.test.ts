@@ -384,6 +384,92 @@ export class Orders extends pulumi.ComponentResource {
   });
 });
 
+/** A stack transform that keeps the resources of `type` (session 63's deploy review, F1: SST's removal, written by hand). */
+const keepsOnDestroy = (text: string, type = 'aws:dynamodb/table:Table') =>
+  text.replace(
+    '\nconst ordersKey',
+    `import * as pulumi from '@pulumi/pulumi';
+
+pulumi.runtime.registerStackTransformation((args) =>
+  args.type === '${type}' ? { props: args.props, opts: pulumi.mergeOptions(args.opts, { retainOnDelete: true }) } : undefined,
+);
+const ordersKey`,
+  );
+
+describe('Pulumi TypeScript: a transform of the file that keeps tables', () => {
+  it("a stack transform giving tables retainOnDelete: said as the table's own retainOnDelete is", async () => {
+    const c = await caution('index.ts', keepsOnDestroy(pulumi('{}')));
+    expect(c).toContain('Key not kept: retainOnDelete of the stack transform registerStackTransformation(...) at line 4 keeps this table');
+    expect(c).toContain('give ordersKey the resource option retainOnDelete: true');
+  });
+
+  it.each([
+    ['the key retainOnDelete', keepsOnDestroy(pulumi('{}', ', { retainOnDelete: true }'))],
+    ['a transform of another type only', keepsOnDestroy(pulumi('{}'), 'aws:s3/bucket:Bucket')],
+  ])('nothing said: %s', async (_, text) => {
+    await notSaid('index.ts', text, keepsOnDestroy(pulumi('{}')));
+  });
+});
+
+/**
+ * An SST v3 app (session 63's deploy review, F1): SST's removal ("retain" by default) gives its tables retainOnDelete
+ * and not their keys, so `sst remove` schedules the deletion of a key the kept table is encrypted under.
+ */
+const sstConfig = (removal: string) => `/// <reference path="./.sst/platform/config.d.ts" />
+export default $config({
+  app(input) {
+    return { name: "orders", ${removal}home: "aws" };
+  },
+  async run() {
+    await import("./infra/storage");
+  },
+});
+`;
+const sstStorage = (keyOptions = '') => `const key = new aws.kms.Key("OrdersKey", { enableKeyRotation: true }${keyOptions});
+
+export const table = new sst.aws.Dynamo("Orders", {
+  fields: { pk: "string" },
+  primaryIndex: { hashKey: "pk" },
+  transform: { table: { serverSideEncryption: { enabled: true, kmsKeyArn: key.arn } } },
+});
+`;
+const STAGE_REMOVAL = 'removal: input?.stage === "production" ? "retain" : "remove", ';
+
+/** The caution of the app's table (undefined: none); `config` undefined: no sst.config.ts. */
+async function sstCaution(config: string | undefined, storage: string): Promise<string | undefined> {
+  const files = [{ path: 'infra/storage.ts', text: storage }, ...(config === undefined ? [] : [{ path: 'sst.config.ts', text: config }])];
+  const out = await processMemory(files, 'scan');
+  const t = out.outcomes.flatMap((o) => o.tables).find((x) => x.address === 'Orders');
+  expect(t?.status).toBe('customer-managed');
+  return t?.cautions?.find((x) => x.startsWith('Key not kept'));
+}
+
+describe("SST v3: the app's removal keeps its tables", () => {
+  it("a removal chosen per stage: said, with the key SST's removal keeps", async () => {
+    const c = await sstCaution(sstConfig(STAGE_REMOVAL), sstStorage());
+    expect(c).toContain(
+      'Key not kept: SST\'s removal: input?.stage === "production" ? "retain" : "remove" (sst.config.ts) keeps this table',
+    );
+    expect(c).toContain('its key key (storage.ts:1:7) has no retainOnDelete: sst remove');
+    expect(c).toContain('give key the resource option retainOnDelete: $app.removal !== "remove"');
+  });
+
+  it('no removal: SST\'s default, "retain"', async () => {
+    expect(await sstCaution(sstConfig(''), sstStorage())).toContain(
+      'SST\'s removal, "retain" by default (sst.config.ts sets none) keeps this table',
+    );
+  });
+
+  it.each([
+    ['removal "remove"', sstConfig('removal: "remove", '), sstStorage()],
+    ['removal "retain-all" (the key kept too)', sstConfig('removal: "retain-all", '), sstStorage()],
+    ['the key kept as SST keeps the table', sstConfig(STAGE_REMOVAL), sstStorage(', { retainOnDelete: $app.removal !== "remove" }')],
+    ['no sst.config.ts', undefined, sstStorage()],
+  ])('nothing said: %s', async (_, config, storage) => {
+    expect(await sstCaution(config, storage)).toBeUndefined();
+  });
+});
+
 const pulumiYaml = (tableOptions: string, keyOptions = '', key = '${ordersKey.arn}') => `name: orders
 runtime: yaml
 config:

@@ -31,6 +31,7 @@ import { readFileValues } from '../serverless/fileValues.js';
 import { typeOnlyFix } from '../../rule/cmk.js';
 import { keptKeyText, switchAlone } from './switchOnly.js';
 import { CLOUD_TABLE, dropOtherClouds } from './pulumiCloudBackend.js';
+import { sstAppKeeps } from './sstRemoval.js';
 
 let fixModule: typeof import('./fix.js') | undefined;
 
@@ -95,7 +96,14 @@ function detected(file: SourceFile, d: TsDetection, context: DiskContext | undef
   if (d.tables.length === 0) return withModels(file, d, context);
   // @pulumi/cloud's Tables of a program whose stacks deploy to another cloud: none (pulumiCloudBackend.ts).
   if (context && d.tables.some((t) => t.type === CLOUD_TABLE))
-    return dropOtherClouds(file, d, context).then(() => tablesRead(file, d, context));
+    return dropOtherClouds(file, d, context).then(() => appRead(file, d, context));
+  return appRead(file, d, context);
+}
+
+/** `detected` past what the table's app keeps: an SST v3 app's removal keeps its Pulumi tables (sstRemoval.ts). */
+function appRead(file: SourceFile, d: TsDetection, context: DiskContext | undefined): TsDetection | Promise<TsDetection> {
+  if (context && d.tables.some((t) => t.kind === 'PulumiTable'))
+    return sstAppKeeps(file, d, context).then(() => tablesRead(file, d, context));
   return tablesRead(file, d, context);
 }
 

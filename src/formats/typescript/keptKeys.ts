@@ -31,6 +31,7 @@ import { classOfThis, ts, unwrap } from './parse.js';
 import { classWrites } from './singleValue.js';
 import { keyDeletedWhileKept } from '../pulumi/retention.js';
 import { readOptions } from './options.js';
+import { sstGlobalSymbol, sstTableProps } from './sst.js';
 import { dataKeptBy, destroyKeeps, removalLeaf, removalOf } from './retention.js';
 
 export type Sym = (e: ts.Expression) => string | undefined;
@@ -62,15 +63,19 @@ export function keyExpression(t: TsTable, sf: ts.SourceFile): ts.Expression | un
     const l = o && lookup(sf, o, name);
     return l?.kind === 'value' ? unwrap(l.value) : undefined;
   };
-  if (!t.props) return undefined;
-  if (t.kind === 'Table') return value(t.props, 'encryptionKey');
+  // An SST v3 sst.aws.Dynamo's table args are its transform.table object (sst.ts).
+  const sst =
+    t.type === 'sst.aws.Dynamo' && !ts.isObjectLiteralExpression(t.node) ? sstTableProps(sf, 'v3', t.node.arguments?.[1]) : undefined;
+  const props = t.props ?? (sst && sst !== 'absent' && !('unreadable' in sst) ? sst : undefined);
+  if (!props) return undefined;
+  if (t.kind === 'Table') return value(props, 'encryptionKey');
   if (t.kind === 'TableV2') {
-    const e = value(t.props, 'encryption');
+    const e = value(props, 'encryption');
     const call = e && ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) ? e : undefined;
     return call && (call.expression as ts.PropertyAccessExpression).name.text === 'customerManagedKey' ? call.arguments[0] : undefined;
   }
   const within = (block: string, key: string) => {
-    const o = value(t.props, block);
+    const o = value(props, block);
     return o && ts.isObjectLiteralExpression(o) ? value(o, key) : undefined;
   };
   if (t.kind === 'CfnTable') return keyOf(within('sseSpecification', 'kmsMasterKeyId'), ['keyArn', 'keyId']);
@@ -197,9 +202,10 @@ function pulumiKeptBy(t: TsTable, sf: ts.SourceFile): string[] {
 
 /** Adds the caution to each CDK or Pulumi table of the file whose key of the file is deleted while the table is kept. */
 export function unkeptKeyCautions(file: SourceFile, d: TsDetection): void {
-  if (!/aws-kms|aws_kms|@pulumi\/aws/.test(file.text)) return;
+  if (!/aws-kms|aws_kms|@pulumi\/aws|\baws\.kms\.Key\b/.test(file.text)) return;
   const sf = d.sf;
-  const sym: Sym = (e) => resolveSymbol(e, d.binds);
+  // SST v3's global aws (no import) names @pulumi/aws's key class too (sst.ts).
+  const sym: Sym = (e) => resolveSymbol(e, d.binds) ?? sstGlobalSymbol(e);
   const name = path.basename(file.path);
   for (const t of d.tables) {
     const classes = KEY_CLASSES[t.framework];
@@ -209,7 +215,8 @@ export function unkeptKeyCautions(file: SourceFile, d: TsDetection): void {
     const policy = pulumi ? unretained(key, sf) : destroyedBy(key, sf, sym, name);
     const keptBy = !policy ? [] : pulumi ? pulumiKeptBy(t, sf) : tableKeptBy(t, sf, sym);
     if (!policy || keptBy.length === 0) continue;
-    const family = pulumi ? 'pulumi' : 'cdk';
+    // A table SST's removal keeps: its key is kept when SST keeps the table (sstRemoval.ts).
+    const family = pulumi ? (t.appKeeps?.length ? 'sst' : 'pulumi') : 'cdk';
     (t.encryption.cautions ??= []).push({ kind: 'unkept-key', key: key.name, at: where(key.at, sf, name), keptBy, policy, family });
   }
 }

@@ -75,12 +75,12 @@ function helperOverrides(sf: ts.SourceFile, lines: LineIndex, constructs: TsTabl
 }
 
 /** Pulumi's stack transforms (`pulumi.runtime.registerResourceTransform(fn)`, the older registerStackTransformation). */
-const STACK_TRANSFORMS = new Set(['registerResourceTransform', 'registerStackTransformation']);
+export const STACK_TRANSFORMS = new Set(['registerResourceTransform', 'registerStackTransformation']);
 /** Pulumi's resource options that transform a resource's args before it is registered. */
-const TRANSFORM_OPTIONS = new Set(['transforms', 'transformations']);
+export const TRANSFORM_OPTIONS = new Set(['transforms', 'transformations']);
 
 /** A transform's code: the function written in place, or the function of the file it names (`registerResourceTransform(encryptTables)`). */
-function transformText(sf: ts.SourceFile, a: ts.Expression): string {
+export function transformText(sf: ts.SourceFile, a: ts.Expression): string {
   const u = unwrap(a);
   if (!ts.isIdentifier(u)) return a.getText(sf);
   for (const st of sf.statements) {
@@ -92,7 +92,7 @@ function transformText(sf: ts.SourceFile, a: ts.Expression): string {
 }
 
 /** A `transforms` option's code: each transform of its list as transformText reads it. */
-function transformsText(sf: ts.SourceFile, e: ts.Expression): string {
+export function transformsText(sf: ts.SourceFile, e: ts.Expression): string {
   const u = unwrap(e);
   return ts.isArrayLiteralExpression(u) ? u.elements.map((x) => transformText(sf, x)).join('\n') : transformText(sf, e);
 }

@@ -10,6 +10,7 @@ import { lookup } from './lookup.js';
 import type { TsTable } from './tableTypes.js';
 import type { CopiedOptions } from './options.js';
 import { ts, isNullish, unwrap } from './parse.js';
+import { transformKeeps } from './transformKeeps.js';
 
 /** What keeps the table's data past a delete of it, as a caution names each (empty: nothing does). */
 export function dataKeptBy(t: TsTable, sf: ts.SourceFile): string[] {
@@ -25,10 +26,14 @@ export function dataKeptBy(t: TsTable, sf: ts.SourceFile): string[] {
  * `protect`, `retainOnDelete` (CDKTF's preventDestroy), deletion protection, and a Pulumi table's
  * point-in-time recovery (CDKTF's preventDestroy would fail every destroy: index.ts cautions instead). The
  * fix gives its generated key retainOnDelete (preventDestroy) for any of them; keptKeys.ts names a key of the
- * file that is not kept where the destroy deletes it while the table stays (pulumi/retention.ts).
+ * file that is not kept where the destroy deletes it while the table stays (pulumi/retention.ts). A Pulumi table is
+ * also kept by a transform of its file that sets retainOnDelete (transformKeeps.ts), and an SST v3 app's by its
+ * `removal` (TsTable.appKeeps: sstRemoval.ts).
  */
 export function destroyKeeps(t: TsTable, sf: ts.SourceFile, options: CopiedOptions): PulumiKeep[] {
   const out = [...options.keptBy];
+  // What keeps every table of the file or app: a transform setting retainOnDelete, SST's removal (appKeeps.ts).
+  if (t.framework === 'pulumi') out.push(...transformKeeps(sf), ...(t.appKeeps ?? []));
   if (deletionProtected(t, sf)) out.push({ why: protectionProp(t), by: 'deletion protection' });
   if (t.framework === 'pulumi' && recoveryOn(t, sf)) out.push({ why: 'point-in-time recovery', by: 'point-in-time recovery' });
   return out;

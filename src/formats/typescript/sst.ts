@@ -100,13 +100,22 @@ export function sstImportsTable(
 /** The key a manual step asks for. */
 export const CUSTOMER_KEY = 'a customer-managed KMS key (with enableKeyRotation, and a key policy that lets DynamoDB use it)';
 
+/**
+ * The key an SST v3 step asks for: kept whenever SST keeps the table. SST's `removal` (default "retain") gives
+ * tables retainOnDelete and not their keys, so `sst remove` would schedule the key's deletion under the kept table
+ * (session 63's deploy review, F1; sstRemoval.ts reads the app's removal).
+ */
+const SST_KEY =
+  '`const key = new aws.kms.Key(..., { retainOnDelete: $app.removal !== "remove" })` ' +
+  '(SST keeps the table unless the app\'s removal is "remove", and keeps no key: a key deleted under a kept table leaves it unreadable)';
+
 /** What a step writes at the end of each generation's path, and the key it names. */
 const STEP: Record<SstGeneration, { intro: string; leaf: string; via: string; key: string; merged: string }> = {
   v3: {
     intro: "the table is created by SST's sst.aws.Dynamo component, which kmsfix does not rewrite",
     leaf: 'serverSideEncryption: { enabled: true, kmsKeyArn: key.arn }',
     via: "through the component's transform",
-    key: 'with `const key = new aws.kms.Key(...)`',
+    key: `with ${SST_KEY}`,
     merged: "SST merges that object into the table's args",
   },
   v2: {
@@ -149,6 +158,6 @@ export function sstGlobalStep(path: string): string {
   return (
     `the table is created with SST's global aws (no import), and kmsfix writes its keys with imports of @pulumi/pulumi, ${why}: ` +
     'give the table `serverSideEncryption: { enabled: true, kmsKeyArn: key.arn }` ' +
-    `with \`const key = new aws.kms.Key(...)\`, ${CUSTOMER_KEY}, by hand`
+    `with ${SST_KEY}, ${CUSTOMER_KEY}, by hand`
   );
 }

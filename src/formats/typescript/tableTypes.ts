@@ -3,6 +3,7 @@
  * file's detection (TsDetection), with the construct call of a table created by code (constructOf).
  */
 import type { Detection, TableFacts } from '../../core/types.js';
+import type { PulumiKeep } from '../pulumi/retention.js';
 import type { FileRef } from '../serverless/fileValues.js';
 import type { bindings, ImportInfo } from './imports.js';
 import { ts } from './parse.js';
@@ -55,6 +56,11 @@ export interface TsTable extends TableFacts {
    * `resource-region` obstacle is lifted when the project's @cdktf/provider-aws has `region` (cdktfRegion.ts).
    */
   regionMovable?: boolean;
+  /**
+   * Pulumi: what keeps the table past a destroy beside its own options, read from its app: an SST v3 app's
+   * `removal` (sstRemoval.ts), which SST applies as retainOnDelete. retention.ts destroyKeeps adds it.
+   */
+  appKeeps?: PulumiKeep[];
 }
 
 /** The construct call of a table created by code (every table a fix changes): its `new` or `super(...)`. */

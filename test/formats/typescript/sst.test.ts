@@ -64,6 +64,8 @@ describe('SST v3', () => {
     ]);
     expect(tables[0].message).toContain('`transform: { table: { serverSideEncryption: { enabled: true, kmsKeyArn: key.arn } } }`');
     expect(tables[3].message).toContain('transform.table is a function, which may set the encryption');
+    // SST's removal keeps the table and not its key (session 63's deploy review, F1): the step's key is kept as the table is.
+    expect(tables[0].message).toContain('`const key = new aws.kms.Key(..., { retainOnDelete: $app.removal !== "remove" })`');
   });
 
   // Each step written as it says is read back as customer-managed (the function form it gave before was `unknown`).
@@ -123,6 +125,7 @@ export const table = new aws.dynamodb.Table('Raw', { attributes: [{ name: 'id', 
     );
     expect(tables.map((t) => [t.address, t.type, t.status, t.fixable])).toEqual([['Raw', 'aws.dynamodb.Table', 'aws-owned', false]]);
     expect(tables[0].message).toContain("created with SST's global aws (no import)");
+    expect(tables[0].message).toContain('{ retainOnDelete: $app.removal !== "remove" }');
   });
 
   it('a file that declares aws or sst itself is not read through the globals', async () => {

@@ -62,6 +62,22 @@ declare module '@pulumi/pulumi' {
   export function all<T extends unknown[]>(values: [...T]): Output<{ [K in keyof T]: T[K] extends Input<infer U> ? U : never }>;
   export function output<T>(value: Input<T>): Output<T>;
   export function getStack(): string;
+  export function mergeOptions(opts1: ResourceOptions | undefined, opts2: ResourceOptions | undefined): ResourceOptions;
+  export interface ResourceTransformationArgs {
+    resource: Resource;
+    type: string;
+    name: string;
+    props: Inputs;
+    opts: ResourceOptions;
+  }
+  export interface ResourceTransformationResult {
+    props: Inputs;
+    opts: ResourceOptions;
+  }
+  export type ResourceTransformation = (args: ResourceTransformationArgs) => ResourceTransformationResult | undefined;
+  export namespace runtime {
+    function registerStackTransformation(t: ResourceTransformation): void;
+  }
 }
 
 declare module '@pulumi/aws' {
