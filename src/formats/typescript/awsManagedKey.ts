@@ -21,6 +21,7 @@ import type { Setting } from '../../rule/facts.js';
 import { declarationOf } from './consts.js';
 import { passedValue, type PropsRead, propsRead } from './stackProps.js';
 import { declaredAt, inputRead } from './inputDefaults.js';
+import { type IteratedValues, iteratedValues } from './iterators.js';
 import { snippet } from './lookup.js';
 import type { CdkContext, Given } from './projectValues.js';
 import { fieldValue, indexedValues, memberValue, onlyValueOf } from './singleValue.js';
@@ -184,6 +185,10 @@ const judged = (given: Given): KeyWalk<ManagedKey> => ({
   own: (u, depth) => {
     const s = stringValue(u);
     if (s !== undefined) return s.trim() !== '' && isAwsManagedKeyRef(s) ? MANAGED : undefined;
+    // CDKTF's `it.value` (`it.key`, `it.getString('arn')`...) of a TerraformIterator over a collection of the file: each
+    // entry, as Terraform's `each.value` is read (iterators.ts).
+    const iterated = iteratedValues(u);
+    if (iterated) return eachEntry(iterated, given, depth);
     // A member of the class's props (`props.keyArn`): what the CDK app's entry passes it (stackProps.ts).
     const read = propsRead(u);
     const passed = read && passedKey(read, given, depth);
@@ -561,6 +566,33 @@ function someOf(values: ts.Expression[], given: Given, depth: number, where: (i:
   const i = each.findIndex((m) => m?.kind === 'managed');
   if (i < 0) return undefined;
   return { kind: 'maybe', why: `the key is the AWS managed key (${snippet(values[i].getSourceFile(), values[i])}) ${where(i)}` };
+}
+
+/**
+ * A key that is a CDKTF iterator's entry (IteratedValues), judged entry by entry in Terraform's words for `each.value`
+ * (instanceKeys.ts): the AWS managed key when every entry is (`every forEach entry gives ...`); where some are, `maybe`
+ * (`the AWS managed key for each instance whose forEach entry gives ...`); an entry that may be it, that.
+ */
+function eachEntry(it: IteratedValues, given: Given, depth: number): ManagedKey | undefined {
+  const sf = it.read.getSourceFile();
+  const each = it.values.map((v) =>
+    typeof v === 'string' ? (v.trim() !== '' && isAwsManagedKeyRef(v) ? MANAGED : undefined) : awsManagedKeyOf(v, given, depth + 1),
+  );
+  const shown = (i: number) => {
+    const v = it.values[i];
+    return JSON.stringify(typeof v === 'string' ? v : (stringValue(unwrap(v)) ?? v.getText()));
+  };
+  const managed = each.flatMap((m, i) => (m?.kind === 'managed' ? [shown(i)] : []));
+  const whence = snippet(sf, it.of);
+  if (managed.length > 0 && managed.length === each.length)
+    return { kind: 'managed', why: `every forEach entry gives ${[...new Set(managed)].join(' or ')}: ${whence}` };
+  const maybe = each.find((m) => m?.kind === 'maybe');
+  if (maybe) return maybe;
+  if (managed.length === 0) return undefined;
+  return {
+    kind: 'maybe',
+    why: `${snippet(sf, it.read)}: the AWS managed key for each instance whose forEach entry gives ${[...new Set(managed)].join(' or ')} (${whence})`,
+  };
 }
 
 /** The name of the map member a value is the value of (`prod` of `{ prod: key }`). */
