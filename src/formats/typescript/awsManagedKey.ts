@@ -21,6 +21,7 @@ import type { Setting } from '../../rule/facts.js';
 import { declarationOf } from './consts.js';
 import { passedValue, type PropsRead, propsRead } from './stackProps.js';
 import { declaredAt, inputRead } from './inputDefaults.js';
+import { type IteratedValues, iteratedValues } from './iterators.js';
 import { snippet } from './lookup.js';
 import type { CdkContext, Given } from './projectValues.js';
 import { fieldValue, indexedValues, memberValue, onlyValueOf } from './singleValue.js';
@@ -184,6 +185,10 @@ const judged = (given: Given): KeyWalk<ManagedKey> => ({
   own: (u, depth) => {
     const s = stringValue(u);
     if (s !== undefined) return s.trim() !== '' && isAwsManagedKeyRef(s) ? MANAGED : undefined;
+    // CDKTF's `it.value` (`it.key`, `it.getString('arn')`...) of a TerraformIterator over a collection of the file: each
+    // entry, as Terraform's `each.value` is read (iterators.ts).
+    const iterated = iteratedValues(u);
+    if (iterated) return eachEntry(iterated, given, depth);
     // A member of the class's props (`props.keyArn`): what the CDK app's entry passes it (stackProps.ts).
     const read = propsRead(u);
     const passed = read && passedKey(read, given, depth);
@@ -199,7 +204,7 @@ const judged = (given: Given): KeyWalk<ManagedKey> => ({
       if (inner !== undefined || !ts.isCallExpression(u)) return inner;
     }
     if (ts.isBinaryExpression(u) && u.operatorToken.kind === ts.SyntaxKind.PlusToken)
-      return plain(awsManagedKeyOf(u.right, given, depth + 1));
+      return joinedTail(u) ?? plain(awsManagedKeyOf(u.right, given, depth + 1));
     if (ts.isBinaryExpression(u) && FALLBACKS.has(u.operatorToken.kind)) return fallbackOf(u, given, depth);
     // A CfnParameter's or TerraformVariable's value: its default (inputDefaults.ts).
     const input = inputRead(u);
@@ -367,15 +372,35 @@ function passedKey(read: PropsRead, given: Given, depth: number): ManagedKey | t
   };
   const some = each.flatMap((m, i) => (m ? [i] : []));
   if (some.length === 0) return WALK_ON;
-  const others = creations.filter((_, i) => !some.includes(i)).map((c) => c.at);
+  // The other creations: those passing a value kmsfix reads as another key (a literal, a template, a lookup), and those
+  // whose value it does not read (adversarial pass s63 M2: `'...:alias/' + x` was said to be "not" the AWS managed key).
+  const rest = creations.flatMap((c, i) => (some.includes(i) ? [] : [{ c, v: values[i] }]));
+  const others = rest.filter((r) => r.v !== undefined && readAsKey(r.v)).map((r) => r.c.at);
+  const unread = rest
+    .filter((r) => r.v === undefined || !readAsKey(r.v))
+    .map((r) => `${r.c.at} creates it${r.v === undefined ? '' : ` (${snippet(r.v.getSourceFile(), r.v)})`}`);
   // Never `managed`, even where every creation the entry shows passes the AWS managed key: a Stage or another stack
   // of the app may create the class with a customer-managed key (adversarial pass s62 adv2 F6: a fix would then
   // replace production's key), and a props const changed after its declaration is not followed (F1).
   const not =
     others.length > 0
       ? `, not where ${others.join(', ')} creates it`
-      : ` (the entry's creations; a Stage or another stack may create ${read.cls} with another key)`;
-  return { kind: 'maybe', why: `the key is the AWS managed key where ${some.map(said).join(', ')}${not}` };
+      : unread.length > 0
+        ? ''
+        : ` (the entry's creations; a Stage or another stack may create ${read.cls} with another key)`;
+  const unknown = unread.length > 0 ? `; kmsfix does not read the ${read.member} passed where ${unread.join(', ')}` : '';
+  return { kind: 'maybe', why: `the key is the AWS managed key where ${some.map(said).join(', ')}${not}${unknown}` };
+}
+
+/**
+ * A value passed for a key that kmsfix reads as one (passedKey): a string literal or a const of the file holding one,
+ * a template, or a lookup (LOOKUPS); not any other expression (a call, a `+` of values it does not read).
+ */
+function readAsKey(v: ts.Expression): boolean {
+  const u = unwrap(v);
+  const init = u.kind === ts.SyntaxKind.Identifier ? onlyValueOf(declarationOf(u as ts.Identifier)) : undefined;
+  const x = init ? unwrap(init) : u;
+  return stringValue(x) !== undefined || x.kind === ts.SyntaxKind.TemplateExpression || lookedUpName(x) !== undefined;
 }
 
 /** The context files read, for messages: `cdk.json's context`. */
@@ -563,11 +588,71 @@ function someOf(values: ts.Expression[], given: Given, depth: number, where: (i:
   return { kind: 'maybe', why: `the key is the AWS managed key (${snippet(values[i].getSourceFile(), values[i])}) ${where(i)}` };
 }
 
+/**
+ * A key that is a CDKTF iterator's entry (IteratedValues), judged entry by entry in Terraform's words for `each.value`
+ * (instanceKeys.ts): the AWS managed key when every entry is (`every forEach entry gives ...`); where some are, `maybe`
+ * (`the AWS managed key for each instance whose forEach entry gives ...`); an entry that may be it, that.
+ */
+function eachEntry(it: IteratedValues, given: Given, depth: number): ManagedKey | undefined {
+  const sf = it.read.getSourceFile();
+  const each = it.values.map((v) =>
+    typeof v === 'string' ? (v.trim() !== '' && isAwsManagedKeyRef(v) ? MANAGED : undefined) : awsManagedKeyOf(v, given, depth + 1),
+  );
+  const shown = (i: number) => {
+    const v = it.values[i];
+    return JSON.stringify(typeof v === 'string' ? v : (stringValue(unwrap(v)) ?? v.getText()));
+  };
+  const managed = each.flatMap((m, i) => (m?.kind === 'managed' ? [shown(i)] : []));
+  const whence = snippet(sf, it.of);
+  if (managed.length > 0 && managed.length === each.length)
+    return { kind: 'managed', why: `every forEach entry gives ${[...new Set(managed)].join(' or ')}: ${whence}` };
+  const maybe = each.find((m) => m?.kind === 'maybe');
+  if (maybe) return maybe;
+  if (managed.length === 0) return undefined;
+  return {
+    kind: 'maybe',
+    why: `${snippet(sf, it.read)}: the AWS managed key for each instance whose forEach entry gives ${[...new Set(managed)].join(' or ')} (${whence})`,
+  };
+}
+
 /** The name of the map member a value is the value of (`prod` of `{ prod: key }`). */
 function memberNameOf(v: ts.Expression): string {
   const p = v.parent;
   return (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && p.name ? p.name.getText() : v.getText();
 }
+
+/**
+ * A string joined with `+` whose last parts are literals (or consts of the file holding one) that together end in the
+ * AWS managed key's alias, read as a template is by its text after the last substitution (adversarial pass s63 M2:
+ * `'arn:aws:kms:us-east-1:111111111111:alias/' + 'aws/dynamodb'` was not read, the alias split between two literals):
+ * the whole string when every part is one. Undefined otherwise (the caller reads the last part alone, as before).
+ */
+function joinedTail(u: ts.BinaryExpression): ManagedKey | undefined {
+  const parts: ts.Expression[] = [];
+  const flatten = (e: ts.Expression) => {
+    const x = unwrap(e);
+    if (x.kind === ts.SyntaxKind.BinaryExpression && (x as ts.BinaryExpression).operatorToken.kind === ts.SyntaxKind.PlusToken) {
+      flatten((x as ts.BinaryExpression).left);
+      flatten((x as ts.BinaryExpression).right);
+    } else parts.push(x);
+  };
+  flatten(u);
+  const literal = (e: ts.Expression) =>
+    stringValue(e) ??
+    (e.kind === ts.SyntaxKind.Identifier ? stringValue(unwrapped(onlyValueOf(declarationOf(e as ts.Identifier)))) : undefined);
+  let tail = '';
+  let i = parts.length - 1;
+  for (; i >= 0; i--) {
+    const text = literal(parts[i]);
+    if (text === undefined) break;
+    tail = text + tail;
+  }
+  const whole = i < 0;
+  if (tail.trim() === '') return undefined;
+  return isAwsManagedKeyRef(whole ? tail : `:${tail}`) ? MANAGED : undefined;
+}
+
+const unwrapped = (e: ts.Expression | undefined) => e && unwrap(e);
 
 /** A key the AWS managed key ends: the end names it, whatever an input gives the rest (a string joined with `+`). */
 const plain = (m: ManagedKey | undefined): ManagedKey | undefined => (m?.kind === 'managed' ? m : undefined);

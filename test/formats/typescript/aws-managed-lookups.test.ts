@@ -184,3 +184,13 @@ it.each([
   expect(r.status).toBe(expected);
   if (expected === 'aws-managed') expect(r.out).toContain('kmsKeyArn: ordersKey.arn');
 });
+
+// Adversarial pass s63 M2: the alias ARN split between literals joined with `+` was read as a key of the account.
+it("a + of literals (or consts) that spells the AWS managed key's alias, in place: aws-managed; one ending in another key: as before", async () => {
+  for (const [key, pre, want] of [
+    [`'arn:aws:kms:eu-west-1:111111111111:alias/' + 'aws/dynamodb'`, '', 'aws-managed'],
+    [`'arn:aws:kms:eu-west-1:111111111111:' + alias`, `const alias = 'alias/aws/' + 'dynamodb';`, 'aws-managed'],
+    [`'arn:aws:kms:eu-west-1:111111111111:' + 'key/1'`, '', 'customer-managed'],
+  ])
+    expect((await statusOf('index.ts', pulumi(key, pre))).status, key).toBe(want);
+});

@@ -71,3 +71,85 @@ describe('CDKTF: a table with forEach or count', () => {
     }
   });
 });
+
+/** A table repeated by `forEach: it` whose key reads the iterator (`key`), after the `lines` that declare it. */
+const iterated = (lines: string, key: string) => `import { Construct } from 'constructs';
+import { TerraformIterator, TerraformStack, Token } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+
+export class MyStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new AwsProvider(this, 'aws', { region: 'eu-west-1' });
+    ${lines}
+    new DynamodbTable(this, 'tables', {
+      forEach: it,
+      name: it.key,
+      hashKey: 'pk',
+      attribute: [{ name: 'pk', type: 'S' }],
+      billingMode: 'PAY_PER_REQUEST',
+      serverSideEncryption: { enabled: true, kmsKeyArn: ${key} },
+    });
+  }
+}
+`;
+
+const MANAGED = 'arn:aws:kms:eu-west-1:111122223333:alias/aws/dynamodb';
+
+async function scanIterated(lines: string, key: string) {
+  const r = await processMemory([{ path: 'main.ts', text: iterated(lines, key) }], 'scan', {});
+  expect(r.outcomes.flatMap((o) => (o.error ? [o.error.message] : []))).toEqual([]);
+  return r.outcomes[0].tables[0];
+}
+
+// Adversarial pass s63 F4: `kmsKeyArn: keys.value` of `TerraformIterator.fromMap({ a: '...alias/aws/dynamodb' })` was
+// customer-managed; read entry by entry, as Terraform's `each.value` is.
+describe('CDKTF: a key read from the forEach iterator', () => {
+  it('every entry the AWS managed key (a map or list in place or in a const, value, key, member, Token.asString): aws-managed', async () => {
+    for (const [lines, key] of [
+      [`const it = TerraformIterator.fromMap({ a: '${MANAGED}' });`, 'it.value'],
+      [`const keys = ['${MANAGED}', 'alias/aws/dynamodb'];\n    const it = TerraformIterator.fromList(keys);`, 'Token.asString(it.value)'],
+      [`const it = TerraformIterator.fromList(['alias/aws/dynamodb']);`, 'it.key'],
+      [`const it = TerraformIterator.fromMap({ 'alias/aws/dynamodb': 'x' });`, 'it.key'],
+      [
+        `const a = { arn: '${MANAGED}' };\n    const it = TerraformIterator.fromMap({ a, b: { arn: 'alias/aws/dynamodb' } });`,
+        "it.getString('arn')",
+      ],
+      [`const it = TerraformIterator.fromMap({ a: { arn: '${MANAGED}' } });`, 'it.value.arn'],
+    ]) {
+      const t = await scanIterated(lines, key);
+      expect(t.status, `${lines} ${key}`).toBe('aws-managed');
+      expect(t.message, key).toContain(`${key} (every forEach entry gives `);
+    }
+  });
+
+  it('some entries the AWS managed key: unknown, naming them', async () => {
+    const t = await scanIterated(
+      `const it = TerraformIterator.fromMap({ a: '${MANAGED}', b: 'arn:aws:kms:eu-west-1:111122223333:key/1' });`,
+      'it.value',
+    );
+    expect(t.status).toBe('unknown');
+    expect(t.message).toContain(
+      `it.value: the AWS managed key for each instance whose forEach entry gives "${MANAGED}" (TerraformIterator.fromMap(`,
+    );
+    const m = await scanIterated(`const it = TerraformIterator.fromMap({ a: 'alias/orders', b: 'alias/aws/dynamodb' });`, 'it.key');
+    expect(m.status).toBe('customer-managed');
+  });
+
+  it('no entry the AWS managed key, or a collection kmsfix cannot list: customer-managed, as before', async () => {
+    for (const [lines, key] of [
+      [`const it = TerraformIterator.fromMap({ a: 'arn:aws:kms:eu-west-1:111122223333:key/1' });`, 'it.value'],
+      [`const it = TerraformIterator.fromList(Token.asList('\${var.keys}'));`, 'it.value'],
+      [`const more = ['${MANAGED}'];\n    const it = TerraformIterator.fromList([...more]);`, 'it.value'],
+    ]) {
+      expect((await scanIterated(lines, key)).status, lines).toBe('customer-managed');
+    }
+  });
+
+  it('with --kms-key-arn: fixed, the iterator read replaced by the given key', async () => {
+    const text = iterated(`const it = TerraformIterator.fromMap({ a: '${MANAGED}' });`, 'it.value');
+    const r = await processMemory([{ path: 'main.ts', text }], 'fix', { kmsKeyArn: ARN });
+    expect(r.output.get('main.ts')).toContain(`kmsKeyArn: '${ARN}'`);
+  });
+});

@@ -105,3 +105,43 @@ new DataStack(app, 'Dev', { keyArn: '${OWN}' });`),
     expect(wants(STACK.replace('props.keyArn', `'${OWN}'`))).toEqual([]);
   });
 });
+
+// Adversarial pass s63 M2: a creation passing `'...:alias/' + 'aws/dynamodb'` was said to be "not" the AWS managed key.
+describe("a key taken from the stack's props: values joined with + and values kmsfix does not read", () => {
+  const split = `'arn:aws:kms:us-east-1:111111111111:alias/' + 'aws/dynamodb'`;
+
+  it("a + of literals (or consts of the entry) that spells the AWS managed key's alias ARN is read as it", async () => {
+    const t = await orders(
+      project(
+        entry(`const alias = 'alias/aws/' + 'dynamodb';
+new DataStack(app, 'Prod', { keyArn: ${split} });
+new DataStack(app, 'Dev', { keyArn: 'arn:aws:kms:us-east-1:111111111111:' + alias });`),
+      ),
+    );
+    expect(t.status).toBe('unknown');
+    expect(t.reason).toContain(`bin/app.ts line 5 creates DataStack with keyArn ${split}, bin/app.ts line 6 creates DataStack with keyArn`);
+    expect(t.reason).toContain("(the entry's creations;");
+  });
+
+  it('a creation passing a value kmsfix does not read is said so, not "not where"', async () => {
+    const t = await orders(
+      project(
+        entry(`declare function suffix(): string;
+new DataStack(app, 'Prod', { keyArn: '${MANAGED}' });
+new DataStack(app, 'Dev', { keyArn: 'arn:aws:kms:us-east-1:111111111111:alias/' + suffix() });
+new DataStack(app, 'Test', { keyArn: '${OWN}' });`),
+      ),
+    );
+    expect(t.status).toBe('unknown');
+    expect(t.reason).toBe(
+      `the key is the AWS managed key where bin/app.ts line 5 creates DataStack with keyArn ${MANAGED}, not where bin/app.ts line 7 creates it; kmsfix does not read the keyArn passed where bin/app.ts line 6 creates it ('arn:aws:kms:us-east-1:111111111111:alias/' + suffix())`,
+    );
+  });
+
+  it('a + that ends in another key, or in the alias split after an unread part: as before', async () => {
+    for (const arn of [`'arn:aws:kms:us-east-1:111111111111:' + 'key/1'`, `'arn:aws:kms:us-east-1:111111111111:alias/' + x + 'dynamodb'`]) {
+      const t = await orders(project(entry(`declare const x: string;\nnew DataStack(app, 'Prod', { keyArn: ${arn} });`)));
+      expect(t.status, arn).toBe('customer-managed');
+    }
+  });
+});
