@@ -67,6 +67,14 @@ describe('AWS CDK Aspects that write suppressions', () => {
       ),
     );
     expect(alias[0].status).toBe('suppressed');
+    // An Aspect a const of the file holds.
+    const held = await scan(
+      stack(
+        GUARD_CLASS,
+        LIST.replace('Aspects.of(this).add(new', 'const guard = new').replace('}));', '});\n    Aspects.of(this).add(guard);'),
+      ),
+    );
+    expect(held[0].status).toBe('suppressed');
   });
 
   it('an inline visitor writing a literal cfn_nag W74: suppressed, with its reason', async () => {
