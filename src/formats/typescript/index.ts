@@ -6,6 +6,7 @@ import type { DiskContext, Format, SourceFile } from '../../core/types.js';
 import { LineIndex } from '../../core/text.js';
 import { aliasPlaceOf } from './aliasPlace.js';
 import { amplifyModelTables, mayHoldModels } from './amplifyData.js';
+import { aspectCautions } from './aspects.js';
 import { boundaryCautions } from './boundaries.js';
 import { entryStackProps, entryStackRegions } from './cdkApp.js';
 import { cdkV1VersionLimits } from './cdkV1Version.js';
@@ -142,7 +143,9 @@ function tablesRead(file: SourceFile, d: TsDetection, context: DiskContext | und
   const cdktfRegion = cdktfRegionLimits(file, d, context);
   const pending = [cdkV1, pulumi, cdktfRegion].filter((p) => p !== undefined);
   const limits = pending.length > 0 ? Promise.all(pending) : undefined;
-  const cautions = limits ? limits.then(() => boundaryCautions(file, d, context)) : boundaryCautions(file, d, context);
+  // An Aspect of the stack file that creates the file's constructs, or whose class is imported, naming a rule ID (aspects.ts).
+  const read = () => aspectCautions(file, d, context).then(() => boundaryCautions(file, d, context));
+  const cautions = limits ? limits.then(read) : read();
   return Promise.all([regions, cautions, crossStack]).then(() => withModels(file, d, context));
 }
 

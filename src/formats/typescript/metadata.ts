@@ -9,13 +9,16 @@
  * `[{ id: 'W74', reason }]`), or of a function or method of the file whose body writes Metadata naming
  * one (`this.addCfnNagSuppressions(orders)`), is not read as a suppression, but the table is not fixed:
  * the call may record an exception, which a fix would silently override. A `const` of the file holding
- * a literal counts as the literal (`rules_to_suppress: rules`).
+ * a literal counts as the literal (`rules_to_suppress: rules`). An Aspect of the file that names one of these
+ * rule IDs (aspects.ts) suppresses the tables in its scope as the Metadata it writes would, when the file shows
+ * both what it writes and its scope; otherwise the tables it may reach are not fixed.
  */
 import { METADATA_RULE_IDS, metadataSuppressions, type Plain } from '../../core/suppressions.js';
 import type { LineIndex } from '../../core/text.js';
 import type { TsTable } from './tableTypes.js';
 import { named, resourceOf } from './defaultChild.js';
-import { propertyName, stringValue, ts, unwrap } from './parse.js';
+import { classOfThis, propertyName, stringValue, ts, unwrap } from './parse.js';
+import { type SuppressingAspect, suppressingAspects } from './aspects.js';
 import { constInitializer, declarationOf } from './consts.js';
 
 /**
@@ -122,6 +125,59 @@ export function metadataSuppressionsOf(sf: ts.SourceFile, lines: LineIndex, tabl
     ts.forEachChild(n, visit);
   };
   visit(sf);
+  if (calls) for (const a of suppressingAspects(sf)) aspectSuppressions(sf, lines, a, cdk);
+}
+
+/** The Metadata, in the peer tools' own keys, an Aspect writing `key` for `rules` gives a table. */
+function written(key: string, rules: string[]): Plain {
+  if (key === 'guard') return { guard: { SuppressedRules: rules } };
+  if (key === 'cfn_nag') return { cfn_nag: { rules_to_suppress: rules.map((id) => ({ id })) } };
+  if (key === 'checkov') return { checkov: { skip: rules.map((id) => ({ id })) } };
+  return undefined;
+}
+
+/** A value with a part kmsfix cannot read (`this.rules[node.cfnResourceType]`). */
+const unread = (p: Plain): boolean =>
+  p === undefined || (typeof p === 'object' && p !== null && Object.values(p as object).some((v) => unread(v as Plain)));
+
+/**
+ * An Aspect of the file that names a rule ID: the tables in its scope (`this`, `Stack.of(this)`: its class's;
+ * a table) get the suppressions the Metadata its class or visitor writes holds (a literal, or one of the rule IDs
+ * its arguments give: `this.rules[node.cfnResourceType]`); tables of another scope, or of an Aspect whose class
+ * kmsfix does not see, are not fixed.
+ */
+function aspectSuppressions(sf: ts.SourceFile, lines: LineIndex, a: SuppressingAspect, cdk: TsTable[]): void {
+  const line = lines.position(a.call.getStart(sf)).line;
+  const scope = unwrap(a.scope);
+  const own =
+    scope.kind === ts.SyntaxKind.ThisKeyword || /^(?:\w+\.)*Stack\.of\(this\)$/.test(scope.getText(sf))
+      ? cdk.filter((t) => classOfThis(t.node) === classOfThis(a.call))
+      : undefined;
+  const table = own ? undefined : (named(scope, cdk) ?? resourceOf(scope, cdk));
+  const scoped = own ?? (table ? [table] : undefined);
+  const where = `${a.name} (line ${line}) addMetadata`;
+  const found = scoped
+    ? (a.writes ?? []).flatMap((w) => {
+        const value = w.value && plain(w.value);
+        const literal = metadataSuppressions({ [w.key]: value }, where);
+        return literal.length > 0 || !unread(value) ? literal : metadataSuppressions(written(w.key, a.rules), where);
+      })
+    : [];
+  for (const t of scoped ?? cdk) {
+    if (found.length > 0) {
+      for (const s of found) if (!t.suppressions.some((o) => o.text === s.text)) t.suppressions.push(s);
+      continue;
+    }
+    const call = a.call.getText(sf).replace(/\s+/g, ' ');
+    t.encryption.obstacles.push({
+      kind: 'code-shape',
+      step:
+        `${call.length > 90 ? call.slice(0, 87) + '...' : call} (line ${line}) adds an ${a.name} that names ${a.rules[0]}, ` +
+        'and may suppress that rule in the Metadata of the tables in its scope, which kmsfix does not read: if it suppresses ' +
+        'this table, mark the table with a `// kmsfix:ignore <reason>` comment; if not, or the exception no longer holds, ' +
+        'remove it and run kmsfix again',
+    });
+  }
 }
 
 /** The name a call calls: `f(...)`, `this.f(...)`, `obj.f(...)`. */
