@@ -104,3 +104,76 @@ describe('fix --key-policy iam names the roles that lose access', () => {
     expect(mail).not.toContain('IAM roles: with --key-policy iam');
   });
 });
+
+// Session 63's deploy review (F3): a role that reaches the table only through the table's (or its stream's) resource
+// policy has no IAM grant kmsfix reads, and a resource policy cannot grant KMS: named in the same note, with where
+// the policy names it. A role whose own policy grants a KMS action is not.
+const RESOURCE_POLICY = `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Reader:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+  Streamer:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+  Keyed:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+      Policies:
+        - PolicyName: kms
+          PolicyDocument:
+            Statement:
+              - {Effect: Allow, Action: 'kms:*', Resource: '*'}
+  Orders:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions:
+        - {AttributeName: id, AttributeType: S}
+      KeySchema:
+        - {AttributeName: id, KeyType: HASH}
+      StreamSpecification:
+        StreamViewType: NEW_IMAGE
+        ResourcePolicy:
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Principal: {AWS: !GetAtt Streamer.Arn}
+                Action: dynamodb:GetRecords
+                Resource: '*'
+      ResourcePolicy:
+        PolicyDocument:
+          Statement:
+            - Effect: Allow
+              Principal: {AWS: [!GetAtt Reader.Arn, !GetAtt Keyed.Arn]}
+              Action: [dynamodb:GetItem, dynamodb:Query]
+              Resource: '*'
+`;
+
+describe("fix --key-policy iam names this account's principals of the table's resource policy", () => {
+  it("CloudFormation: the table's and its stream's, with file:line; not one whose own policy grants KMS", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'kmsfix-iam-rp-'));
+    mkdirSync(path.join(root, 'app'));
+    writeFileSync(path.join(root, 'app', 'template.yaml'), RESOURCE_POLICY);
+    const r = await runCli(['fix', '--dry-run', '--key-policy', 'iam', 'app'], root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      "note: app/template.yaml:26 Orders: IAM roles: with --key-policy iam, Reader (the table's resource policy, template.yaml:47) and " +
+        "Streamer (the table's resource policy, template.yaml:40) are granted DynamoDB and no KMS action: they lose access when this deploys " +
+        'unless their IAM policies grant kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey ' +
+        'on the key in a deploy before this one',
+    );
+    expect(r.stderr).not.toContain('Keyed (');
+    const dropIn = await runCli(['fix', '--dry-run', 'app'], root);
+    expect(dropIn.stderr).not.toContain('IAM roles');
+  });
+});
