@@ -177,3 +177,80 @@ describe("fix --key-policy iam names this account's principals of the table's re
     expect(dropIn.stderr).not.toContain('IAM roles');
   });
 });
+
+const TERRAFORM = `resource "aws_dynamodb_table" "orders" {
+  name             = "orders"
+  billing_mode     = "PAY_PER_REQUEST"
+  hash_key         = "id"
+  stream_enabled   = true
+  stream_view_type = "NEW_IMAGE"
+  attribute {
+    name = "id"
+    type = "S"
+  }
+}
+
+resource "aws_iam_role" "reader" {
+  name               = "reader"
+  assume_role_policy = "{}"
+}
+
+resource "aws_iam_role" "keyed" {
+  name               = "keyed"
+  assume_role_policy = "{}"
+  inline_policy {
+    name   = "kms"
+    policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "kms:*", Resource = "*" }] })
+  }
+}
+
+resource "aws_iam_user" "streamer" {
+  name = "streamer"
+}
+
+resource "aws_dynamodb_resource_policy" "orders" {
+  resource_arn = aws_dynamodb_table.orders.arn
+  policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = [aws_iam_role.reader.arn, aws_iam_role.keyed.arn] }
+      Action    = ["dynamodb:GetItem"]
+      Resource  = aws_dynamodb_table.orders.arn
+    }]
+  })
+}
+
+data "aws_iam_policy_document" "stream" {
+  statement {
+    actions   = ["dynamodb:GetRecords"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = [aws_iam_user.streamer.arn]
+    }
+  }
+}
+
+resource "aws_dynamodb_resource_policy" "stream" {
+  resource_arn = aws_dynamodb_table.orders.stream_arn
+  policy       = data.aws_iam_policy_document.stream.json
+}
+`;
+
+describe("fix --key-policy iam names the module's roles and users of the table's resource policies", () => {
+  it("Terraform: aws_dynamodb_resource_policy's (the table's and its stream's), with file:line; not one whose own policy grants KMS", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'kmsfix-iam-rp-tf-'));
+    mkdirSync(path.join(root, 'app'));
+    writeFileSync(path.join(root, 'app', 'main.tf'), TERRAFORM);
+    const r = await runCli(['fix', '--dry-run', '--key-policy', 'iam', 'app'], root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'note: app/main.tf:1 aws_dynamodb_table.orders: IAM roles: with --key-policy iam, aws_iam_role.reader (aws_dynamodb_resource_policy.orders, main.tf:31) ' +
+        'and aws_iam_user.streamer (aws_dynamodb_resource_policy.stream, main.tf:54) are granted DynamoDB and no KMS action: they lose access ' +
+        'when this deploys unless their IAM policies grant kms:Decrypt,',
+    );
+    expect(r.stderr).not.toContain('aws_iam_role.keyed (');
+    const dropIn = await runCli(['fix', '--dry-run', 'app'], root);
+    expect(dropIn.stderr).not.toContain('IAM roles');
+  });
+});
