@@ -254,3 +254,41 @@ describe("fix --key-policy iam names the module's roles and users of the table's
     expect(dropIn.stderr).not.toContain('IAM roles');
   });
 });
+
+const CDK = `import { Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+
+export class OrdersStack extends Stack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const reader = new iam.Role(this, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const granted = new iam.Role(this, 'Granted', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const orders = new dynamodb.Table(this, 'Orders', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+    });
+    orders.addToResourcePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], principals: [reader, granted], resources: ['*'] }),
+    );
+    orders.grantReadData(granted);
+  }
+}
+`;
+
+describe("fix --key-policy iam names the file's constructs a CDK table's resource policy lets in", () => {
+  it('addToResourcePolicy, with file:line; not one the table grants (CDK grants it the key too)', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'kmsfix-iam-rp-cdk-'));
+    mkdirSync(path.join(root, 'app'));
+    writeFileSync(path.join(root, 'app', 'stack.ts'), CDK);
+    const r = await runCli(['fix', '--dry-run', '--key-policy', 'iam', 'app'], root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      "note: app/stack.ts:11 Orders: IAM roles: with --key-policy iam, reader (the table's resource policy, stack.ts:14) is granted DynamoDB " +
+        'and no KMS action: it loses access when this deploys unless its IAM policies grant kms:Decrypt,',
+    );
+    expect(r.stderr).not.toContain('granted (');
+    const dropIn = await runCli(['fix', '--dry-run', 'app'], root);
+    expect(dropIn.stderr).not.toContain('IAM roles');
+  });
+});
