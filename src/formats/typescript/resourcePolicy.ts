@@ -162,7 +162,9 @@ function principal(c: Ctx, e: ts.Expression, grant: boolean, depth = 0): undefin
         return args[0] ? principal(c, args[0], grant, depth + 1) : unread(c, u);
       default: {
         // A Role, User, Group or other construct the file creates: this account's (named by its variable, not a grant's).
-        const holder = u.parent && ts.isVariableDeclaration(u.parent) && ts.isIdentifier(u.parent.name) ? u.parent.name.text : undefined;
+        // Kinds compared, not ts.isXxx: the CDK scan runs on a parser-only TypeScript build too (test/formats/parser-build.test.ts).
+        const decl = u.parent?.kind === ts.SyntaxKind.VariableDeclaration ? (u.parent as ts.VariableDeclaration) : undefined;
+        const holder = decl?.name.kind === ts.SyntaxKind.Identifier ? (decl.name as ts.Identifier).text : undefined;
         if (holder && !grant) c.found.own.add(holder);
         return;
       }
