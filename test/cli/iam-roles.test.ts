@@ -104,3 +104,191 @@ describe('fix --key-policy iam names the roles that lose access', () => {
     expect(mail).not.toContain('IAM roles: with --key-policy iam');
   });
 });
+
+// Session 63's deploy review (F3): a role that reaches the table only through the table's (or its stream's) resource
+// policy has no IAM grant kmsfix reads, and a resource policy cannot grant KMS: named in the same note, with where
+// the policy names it. A role whose own policy grants a KMS action is not.
+const RESOURCE_POLICY = `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Reader:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+  Streamer:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+  Keyed:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+      Policies:
+        - PolicyName: kms
+          PolicyDocument:
+            Statement:
+              - {Effect: Allow, Action: 'kms:*', Resource: '*'}
+  Orders:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions:
+        - {AttributeName: id, AttributeType: S}
+      KeySchema:
+        - {AttributeName: id, KeyType: HASH}
+      StreamSpecification:
+        StreamViewType: NEW_IMAGE
+        ResourcePolicy:
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Principal: {AWS: !GetAtt Streamer.Arn}
+                Action: dynamodb:GetRecords
+                Resource: '*'
+      ResourcePolicy:
+        PolicyDocument:
+          Statement:
+            - Effect: Allow
+              Principal: {AWS: [!GetAtt Reader.Arn, !GetAtt Keyed.Arn]}
+              Action: [dynamodb:GetItem, dynamodb:Query]
+              Resource: '*'
+`;
+
+describe("fix --key-policy iam names this account's principals of the table's resource policy", () => {
+  it("CloudFormation: the table's and its stream's, with file:line; not one whose own policy grants KMS", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'kmsfix-iam-rp-'));
+    mkdirSync(path.join(root, 'app'));
+    writeFileSync(path.join(root, 'app', 'template.yaml'), RESOURCE_POLICY);
+    const r = await runCli(['fix', '--dry-run', '--key-policy', 'iam', 'app'], root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      "note: app/template.yaml:26 Orders: IAM roles: with --key-policy iam, Reader (the table's resource policy, template.yaml:47) and " +
+        "Streamer (the table's resource policy, template.yaml:40) are granted DynamoDB and no KMS action: they lose access when this deploys " +
+        'unless their IAM policies grant kms:Decrypt, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*, kms:CreateGrant and kms:DescribeKey ' +
+        'on the key in a deploy before this one',
+    );
+    expect(r.stderr).not.toContain('Keyed (');
+    const dropIn = await runCli(['fix', '--dry-run', 'app'], root);
+    expect(dropIn.stderr).not.toContain('IAM roles');
+  });
+});
+
+const TERRAFORM = `resource "aws_dynamodb_table" "orders" {
+  name             = "orders"
+  billing_mode     = "PAY_PER_REQUEST"
+  hash_key         = "id"
+  stream_enabled   = true
+  stream_view_type = "NEW_IMAGE"
+  attribute {
+    name = "id"
+    type = "S"
+  }
+}
+
+resource "aws_iam_role" "reader" {
+  name               = "reader"
+  assume_role_policy = "{}"
+}
+
+resource "aws_iam_role" "keyed" {
+  name               = "keyed"
+  assume_role_policy = "{}"
+  inline_policy {
+    name   = "kms"
+    policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "kms:*", Resource = "*" }] })
+  }
+}
+
+resource "aws_iam_user" "streamer" {
+  name = "streamer"
+}
+
+resource "aws_dynamodb_resource_policy" "orders" {
+  resource_arn = aws_dynamodb_table.orders.arn
+  policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = [aws_iam_role.reader.arn, aws_iam_role.keyed.arn] }
+      Action    = ["dynamodb:GetItem"]
+      Resource  = aws_dynamodb_table.orders.arn
+    }]
+  })
+}
+
+data "aws_iam_policy_document" "stream" {
+  statement {
+    actions   = ["dynamodb:GetRecords"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = [aws_iam_user.streamer.arn]
+    }
+  }
+}
+
+resource "aws_dynamodb_resource_policy" "stream" {
+  resource_arn = aws_dynamodb_table.orders.stream_arn
+  policy       = data.aws_iam_policy_document.stream.json
+}
+`;
+
+describe("fix --key-policy iam names the module's roles and users of the table's resource policies", () => {
+  it("Terraform: aws_dynamodb_resource_policy's (the table's and its stream's), with file:line; not one whose own policy grants KMS", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'kmsfix-iam-rp-tf-'));
+    mkdirSync(path.join(root, 'app'));
+    writeFileSync(path.join(root, 'app', 'main.tf'), TERRAFORM);
+    const r = await runCli(['fix', '--dry-run', '--key-policy', 'iam', 'app'], root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'note: app/main.tf:1 aws_dynamodb_table.orders: IAM roles: with --key-policy iam, aws_iam_role.reader (aws_dynamodb_resource_policy.orders, main.tf:31) ' +
+        'and aws_iam_user.streamer (aws_dynamodb_resource_policy.stream, main.tf:54) are granted DynamoDB and no KMS action: they lose access ' +
+        'when this deploys unless their IAM policies grant kms:Decrypt,',
+    );
+    expect(r.stderr).not.toContain('aws_iam_role.keyed (');
+    const dropIn = await runCli(['fix', '--dry-run', 'app'], root);
+    expect(dropIn.stderr).not.toContain('IAM roles');
+  });
+});
+
+const CDK = `import { Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+
+export class OrdersStack extends Stack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const reader = new iam.Role(this, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const granted = new iam.Role(this, 'Granted', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const orders = new dynamodb.Table(this, 'Orders', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+    });
+    orders.addToResourcePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], principals: [reader, granted], resources: ['*'] }),
+    );
+    orders.grantReadData(granted);
+  }
+}
+`;
+
+describe("fix --key-policy iam names the file's constructs a CDK table's resource policy lets in", () => {
+  it('addToResourcePolicy, with file:line; not one the table grants (CDK grants it the key too)', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'kmsfix-iam-rp-cdk-'));
+    mkdirSync(path.join(root, 'app'));
+    writeFileSync(path.join(root, 'app', 'stack.ts'), CDK);
+    const r = await runCli(['fix', '--dry-run', '--key-policy', 'iam', 'app'], root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      "note: app/stack.ts:11 Orders: IAM roles: with --key-policy iam, reader (the table's resource policy, stack.ts:14) is granted DynamoDB " +
+        'and no KMS action: it loses access when this deploys unless its IAM policies grant kms:Decrypt,',
+    );
+    expect(r.stderr).not.toContain('granted (');
+    const dropIn = await runCli(['fix', '--dry-run', 'app'], root);
+    expect(dropIn.stderr).not.toContain('IAM roles');
+  });
+});

@@ -81,7 +81,11 @@ interface Grantee {
 }
 
 /** The caution of each table of the template (by logical ID), or undefined when no role loses access to it. */
-export type IamRoles = (id: string, resource: CNode) => Caution | undefined;
+/**
+ * `viaPolicy`: the principals of this account the table's resource policy lets in (its reader,
+ * cloudformation/resourcePolicy.ts crossAccountGrants), named too unless a policy of theirs may grant KMS.
+ */
+export type IamRoles = (id: string, resource: CNode, viaPolicy?: { name: string; offset: number }[]) => Caution | undefined;
 
 /**
  * `shown`: the file's name as roles are named with it (`template.yaml`). A Serverless service's `template.files`: the
@@ -91,13 +95,14 @@ export function iamRoles(text: string, template: IamTemplate, shown: string): Ia
   // Read on the first table a fix would change: a template with none costs nothing.
   let grantees: Grantee[] | undefined;
   const at = positions(text, shown);
-  return (id, resource) => {
+  return (id, resource, viaPolicy = []) => {
     // A service's IAM settings may come from files (`${file(./iam.yml)}`): their text is not the template's.
     const serverless = template.flavor === 'serverless';
     grantees ??= MAY_GRANT.test(text) || (serverless && text.includes('${file(')) ? granteesOf(template, serverless) : [];
-    if (grantees.length === 0) return undefined;
+    if (grantees.length === 0 && viaPolicy.length === 0) return undefined;
     const name = scalarString(child(child(resource, 'Properties'), 'TableName'));
     const roles: string[] = [];
+    const named = new Set<string>();
     const unread: string[] = [];
     for (const p of grantees) {
       if (p.excluded) continue;
@@ -108,7 +113,14 @@ export function iamRoles(text: string, template: IamTemplate, shown: string): Ia
       }
       const g = p.grants.find((x) => targets(x.target, id, name));
       if (!g) continue;
+      named.add(p.name);
       roles.push(`${p.name} (${g.by ? `${g.by}, ` : ''}${at(g.offset)})`);
+    }
+    // A principal the table's resource policy lets in reaches the table without an IAM grant, and that policy cannot grant KMS.
+    for (const v of viaPolicy) {
+      if (named.has(v.name) || grantees.some((p) => p.name === v.name && (p.excluded || p.unread))) continue;
+      named.add(v.name);
+      roles.push(`${v.name} (the table's resource policy, ${at(v.offset)})`);
     }
     if (roles.length === 0 && unread.length === 0) return undefined;
     return unread.length > 0 ? { kind: 'iam-roles', roles, unread } : { kind: 'iam-roles', roles };
@@ -123,7 +135,10 @@ function targets(t: Target, id: string, name: string | undefined): boolean {
   return t.names.some((n) => globMatcher(n).test(name));
 }
 
-/** The template's principals (iamStatements.ts) with the DynamoDB grants of their policies, those with one only. */
+/**
+ * The template's principals (iamStatements.ts) with the DynamoDB grants of their policies; those without one are
+ * kept for the table's resource policy (a principal it lets in whose own policy may grant KMS is not named).
+ */
 function granteesOf(template: IamTemplate, serverless: boolean): Grantee[] {
   const tables = tablesOf(template);
   const out: Grantee[] = [];
@@ -131,7 +146,7 @@ function granteesOf(template: IamTemplate, serverless: boolean): Grantee[] {
     const grantee: Grantee = { name: principal.name, grants: [], excluded: principal.unreadable };
     if (principal.unread) grantee.unread = principal.unread;
     for (const policy of principal.policies) readPolicy(policy, grantee, tables, serverless);
-    if (grantee.grants.length > 0 || grantee.unread) out.push(grantee);
+    out.push(grantee);
   }
   return out;
 }

@@ -675,7 +675,11 @@ export function detectCloudFormation(
       const a = decide(encryption);
       const localReplica = a.replica === undefined ? undefined : ((child(props, 'Replicas') as CSeq).items[a.replica] as CMap);
       const edit = anchors && isFixableStatus(a.status) && !loop ? editThrough(anchors, rp, kind, localReplica, replaced!) : undefined;
-      const grants = fixWanted(a) ? crossAccountGrants(file.text, template.resources, resource, kind === 'global') : [];
+      // This account's principals the resource policy lets in (named under --key-policy iam with the roles below).
+      const viaPolicy: { name: string; offset: number }[] = [];
+      const grants = fixWanted(a)
+        ? crossAccountGrants(file.text, template.resources, resource, kind === 'global', (name, offset) => viaPolicy.push({ name, offset }))
+        : [];
       if (grants.length > 0) encryption.obstacles.push({ kind: 'cross-account-grants', grants });
       const integrations = fixWanted(a)
         ? zeroEtlIntegrations(file.text, template.resources, rp.key, tableNameInArn(child(props, 'TableName')))
@@ -686,7 +690,7 @@ export function detectCloudFormation(
       const joined = fixWanted(a) ? apiGlobal(rp.key, resource) : undefined;
       if (joined) encryption.obstacles.push(joined);
       // The roles a key policy that leaves all use to IAM would lock out (worded under --key-policy iam only).
-      const roles = losing && fixWanted(a) ? losing(rp.key, resource) : undefined;
+      const roles = losing && fixWanted(a) ? losing(rp.key, resource, viaPolicy) : undefined;
       if (roles) encryption.cautions = [...(encryption.cautions ?? []), roles];
       if (edit?.obstacle) encryption.obstacles.push(edit.obstacle);
       // An explicit YAML key (`? T`) in the resource: declined with where it is (yaml/explicitKeys.ts).

@@ -54,11 +54,19 @@ function fromSub(template: string, isResource: (id: string) => boolean): string 
   return account ? `account ${account}` : undefined;
 }
 
-/** Describe one AWS principal value when it is (or may be) of another account. */
-function foreignPrincipal(text: string, node: CNode | null | undefined, isResource: (id: string) => boolean): string[] {
+/** A principal of this account a resource policy lets in: its logical ID or text as written, and where. */
+export type OwnPrincipal = (name: string, offset: number) => void;
+
+/** Describe one AWS principal value when it is (or may be) of another account; one of this account is given to `own`. */
+function foreignPrincipal(
+  text: string,
+  node: CNode | null | undefined,
+  isResource: (id: string) => boolean,
+  own: OwnPrincipal = () => {},
+): string[] {
   const n = resolveAlias(node);
   if (!n) return [];
-  if (n.kind === 'seq') return n.items.flatMap((i) => foreignPrincipal(text, i, isResource));
+  if (n.kind === 'seq') return n.items.flatMap((i) => foreignPrincipal(text, i, isResource, own));
   const fn = intrinsicName(n);
   if (!fn) {
     const s = scalarString(n);
@@ -68,22 +76,32 @@ function foreignPrincipal(text: string, node: CNode | null | undefined, isResour
   const arg = n.tag ? n : n.kind === 'map' ? resolveAlias(n.pairs[0].value) : null;
   if (fn === 'Ref') {
     const id = scalarString(arg) ?? (arg?.kind === 'scalar' ? String(arg.value) : '');
-    return id === 'AWS::AccountId' || isResource(id) ? [] : [`the account in ${id}`];
+    if (id !== 'AWS::AccountId' && !isResource(id)) return [`the account in ${id}`];
+    own(id === 'AWS::AccountId' ? snippet(text, n) : id, n.start);
+    return [];
   }
   if (fn === 'Fn::GetAtt') {
     const target = arg?.kind === 'scalar' ? String(arg.value).split('.')[0] : arg?.kind === 'seq' ? (scalarString(arg.items[0]) ?? '') : '';
-    return isResource(target) ? [] : [snippet(text, n)];
+    if (!isResource(target)) return [snippet(text, n)];
+    own(target, n.start);
+    return [];
   }
   if (fn === 'Fn::Sub') {
     const tpl = arg?.kind === 'seq' ? scalarString(arg.items[0]) : arg?.kind === 'scalar' ? String(arg.value) : undefined;
     if (tpl === undefined) return [snippet(text, n)];
     const d = fromSub(tpl, isResource);
+    if (!d) own(snippet(text, n), n.start);
     return d ? [d] : [];
   }
   if (fn === 'Fn::Join' && arg?.kind === 'seq') {
     const parts = resolveAlias(arg.items[1]);
-    if (parts?.kind === 'seq' && parts.items.some((p) => intrinsicName(p) === 'Ref' && foreignPrincipal(text, p, isResource).length === 0))
+    if (
+      parts?.kind === 'seq' &&
+      parts.items.some((p) => intrinsicName(p) === 'Ref' && foreignPrincipal(text, p, isResource).length === 0)
+    ) {
+      own(snippet(text, n), n.start);
       return [];
+    }
   }
   return [snippet(text, n)];
 }
@@ -100,9 +118,11 @@ function services(text: string, node: CNode | null | undefined): string[] {
 
 /**
  * The principals of other accounts (or possibly of other accounts) that the table's resource
- * policies allow, described for a message; empty when every grant is to this account.
+ * policies allow, described for a message; empty when every grant is to this account. Those of this
+ * account (`!GetAtt Reader.Arn`, `!Ref Role`, built from `AWS::AccountId`) are given to `own`
+ * (iam-roles: with --key-policy iam they need a KMS grant of their own).
  */
-export function crossAccountGrants(text: string, resources: CMap, table: CMap, global: boolean): string[] {
+export function crossAccountGrants(text: string, resources: CMap, table: CMap, global: boolean, own?: OwnPrincipal): string[] {
   const isResource = (id: string) => resources.pairs.some((p) => p.key === id);
   const found = new Set<string>();
   for (const doc of policyDocuments(child(table, 'Properties'), global)) {
@@ -142,7 +162,7 @@ export function crossAccountGrants(text: string, resources: CMap, table: CMap, g
       if (principal === undefined) continue;
       const map = principal?.kind === 'map' && !intrinsicName(principal);
       const aws = map ? child(principal, 'AWS') : principal;
-      for (const d of foreignPrincipal(text, aws, isResource)) found.add(d);
+      for (const d of foreignPrincipal(text, aws, isResource, own)) found.add(d);
       if (map) for (const d of services(text, child(principal, 'Service'))) found.add(d);
     }
   }

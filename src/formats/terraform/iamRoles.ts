@@ -31,6 +31,7 @@ import { managedPolicy } from '../../rule/managedPolicies.js';
 import type { TfDetection, TfTable } from './detect.js';
 import { attr } from './parse.js';
 import { holdsWord, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
+import { ownPrincipals } from './resourcePolicy.js';
 
 /** A module file that may grant DynamoDB: the cheap test before its blocks are read. */
 const MAY_GRANT = /dynamodb:|AmazonDynamoDB|AWSLambdaDynamoDB/i;
@@ -81,18 +82,33 @@ export async function iamRoleCautions(file: SourceFile, det: TfDetection, contex
           },
         });
   }
-  const roles = losingRoles(blocks);
-  if (roles.length === 0) return;
+  const all = losingRoles(blocks);
+  const roles = all.filter((r) => !r.excluded && r.grants.length > 0);
+  const tops = blocks.map((x) => x.b);
   for (const t of open) {
     const named = tableNames(t);
     const losing: string[] = [];
+    const seen = new Set<string>();
     for (const role of roles) {
       const g = role.grants.find(({ st }) => names(st.own, named));
       if (!g) continue;
       const by = g.by ? `${g.by}, ` : g.block.b === role.block.b ? '' : `${address(g.block.b)}, `;
       const at =
         g.block.b.start === undefined ? g.block.shown : `${g.block.shown}:${g.block.lines!.lineOf(g.block.b.start + g.st.offset) + 1}`;
+      seen.add(address(role.block.b));
       losing.push(`${address(role.block.b)} (${by}${at})`);
+    }
+    // A role or user the table's resource policy lets in reaches it without an IAM grant, and that policy cannot grant KMS.
+    const nameAttr = t.kind === 'table' ? attr(t.block, 'name')?.lit : undefined;
+    const name = nameAttr?.type === 'string' ? nameAttr.value : undefined;
+    const kind = t.kind === 'module' ? 'module' : 'table';
+    for (const { principal, policy } of ownPrincipals({ kind, label: t.label, name }, tops)) {
+      if (seen.has(principal) || all.some((r) => address(r.block.b) === principal && r.excluded)) continue;
+      seen.add(principal);
+      const at = blocks.find((x) => x.b === policy)!;
+      losing.push(
+        `${principal} (${address(policy)}, ${policy.start === undefined ? at.shown : `${at.shown}:${at.lines!.lineOf(policy.start) + 1}`})`,
+      );
     }
     if (losing.length > 0) (t.encryption.cautions ??= []).push({ kind: 'iam-roles', roles: losing });
   }
@@ -134,9 +150,11 @@ function names(own: string, t: TableNames): boolean {
 interface Role {
   block: Block;
   grants: Read['grants'];
+  /** A policy of its own grants a KMS action, or cannot be read: never named. */
+  excluded: boolean;
 }
 
-/** The module's roles that some statement grants DynamoDB actions, and none a KMS action, all of their policies read. */
+/** The module's roles with the DynamoDB grants of their statements (`excluded`: one grants a KMS action, or is not read). */
 function losingRoles(blocks: Block[]): Role[] {
   const byAddress = new Map(blocks.map((x) => [address(x.b), x]));
   const of = (type: string) => blocks.filter((x) => x.b.type === 'resource' && x.b.labels[0] === type);
@@ -152,7 +170,7 @@ function losingRoles(blocks: Block[]): Role[] {
       const who = attrText(a.b, 'role') ?? attrText(a.b, 'roles') ?? '';
       if (me.test(who)) readArns(attrText(a.b, 'policy_arn'), a, byAddress, read);
     }
-    if (!read.excluded && read.grants.length > 0) out.push({ block: role, grants: read.grants });
+    out.push({ block: role, grants: read.grants, excluded: read.excluded });
   }
   return out;
 }

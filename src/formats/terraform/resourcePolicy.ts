@@ -183,9 +183,34 @@ function policyOf(r: TopBlock, m: Module): Value | undefined {
  * may belong to another account (or cannot be read); undefined otherwise.
  */
 export function resourcePolicyObstacle(table: PolicyTable, tops: TopBlock[]): Obstacle | undefined {
-  const policies = tops.filter(
+  return readPolicies(table, tops);
+}
+
+/** The module's resource policies that name the table (or its stream). */
+function policiesOf(table: PolicyTable, tops: TopBlock[]): TopBlock[] {
+  return tops.filter(
     (t) => t.type === 'resource' && t.labels[0] === 'aws_dynamodb_resource_policy' && pointsAt(t.attr('resource_arn')?.value ?? '', table),
   );
+}
+
+/** This account's principal a resource policy lets in: a role or user of the module (`aws_iam_role.reader`), and the policy's block. */
+export interface OwnPrincipal {
+  principal: string;
+  policy: TopBlock;
+}
+
+/**
+ * The roles and users of the module (`aws_iam_role.x.arn`, `aws_iam_user.x.arn`) the table's resource policies let
+ * in (iam-roles: with --key-policy iam they need a KMS grant of their own); empty when a policy blocks the table.
+ */
+export function ownPrincipals(table: PolicyTable, tops: TopBlock[]): OwnPrincipal[] {
+  const out: OwnPrincipal[] = [];
+  return readPolicies(table, tops, (principal, policy) => out.push({ principal, policy })) ? [] : out;
+}
+
+/** The obstacle of the table's resource policies (resourcePolicyObstacle); the module's roles and users they grant are given to `own`. */
+function readPolicies(table: PolicyTable, tops: TopBlock[], own?: (principal: string, policy: TopBlock) => void): Obstacle | undefined {
+  const policies = policiesOf(table, tops);
   if (policies.length === 0) return undefined;
   const ownAccounts = new Set<string>();
   for (const t of tops) {
@@ -203,6 +228,10 @@ export function resourcePolicyObstacle(table: PolicyTable, tops: TopBlock[]): Ob
     if (!who) return { kind: 'resource-policy', policy, unreadable: r.attr('policy')?.value.trim() ?? '(no policy)', others: [] };
     const others = [...new Set(who.map((p) => accountOf(p, m)).filter((a): a is string => a !== undefined))];
     if (others.length > 0) return { kind: 'resource-policy', policy, others, ownAccounts: "the provider's allowed_account_ids" };
+    for (const p of who) {
+      const principal = /^\$\{\s*(aws_iam_(?:role|user)\.[\w-]+)(?:\[[^\]]*\])?\.arn\s*\}$/.exec(p)?.[1];
+      if (principal && own) own(principal, r);
+    }
   }
   return undefined;
 }

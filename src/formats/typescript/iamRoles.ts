@@ -46,7 +46,7 @@ export function iamRoleCautions(file: SourceFile, d: TsDetection): void {
     ts.forEachChild(n, visit);
   };
   visit(d.sf);
-  if (!added.some((a) => a.actions?.some((x) => x.startsWith('dynamodb:')))) return;
+  if (!added.some((a) => a.actions?.some((x) => x.startsWith('dynamodb:'))) && !open.some((t) => t.policyPrincipals)) return;
   // A receiver with an action kmsfix cannot read, or a KMS one: not named.
   const excluded = new Set(
     added
@@ -69,6 +69,12 @@ export function iamRoleCautions(file: SourceFile, d: TsDetection): void {
       if (!a.actions?.some((x) => x.startsWith('dynamodb:')) || !names.test(a.resources)) continue;
       lines ??= LineIndex.of(file.text);
       roles.push(`${a.receiver} (${file.path.split('/').pop()}:${lines.lineOf(a.at) + 1})`);
+    }
+    // A construct the table's resource policy lets in reaches it without an IAM grant, and that policy cannot grant KMS.
+    for (const p of t.policyPrincipals ?? []) {
+      if (excluded.has(p.name) || viaGrant.has(p.name) || roles.some((r) => r.startsWith(`${p.name} (`))) continue;
+      lines ??= LineIndex.of(file.text);
+      roles.push(`${p.name} (the table's resource policy, ${file.path.split('/').pop()}:${lines.lineOf(p.at) + 1})`);
     }
     if (roles.length > 0) (t.encryption.cautions ??= []).push({ kind: 'iam-roles', roles });
   }

@@ -31,6 +31,8 @@ import { propertyName, stringValue, ts, unwrap } from './parse.js';
 /** What a policy lets in: principals that are (or may be) of another account, as written ('*' for any). */
 interface Found {
   others: Set<string>;
+  /** The constructs of the file it lets in, by the variable that holds them (iam-roles: named under --key-policy iam). */
+  own: Set<string>;
   /** A policy or principal the file does not show, as written. */
   unreadable?: string;
 }
@@ -158,8 +160,14 @@ function principal(c: Ctx, e: ts.Expression, grant: boolean, depth = 0): undefin
       case 'PrincipalWithConditions':
       case 'SessionTagsPrincipal':
         return args[0] ? principal(c, args[0], grant, depth + 1) : unread(c, u);
-      default:
-        return; // a Role, User, Group or other construct the file creates: this account's
+      default: {
+        // A Role, User, Group or other construct the file creates: this account's (named by its variable, not a grant's).
+        // Kinds compared, not ts.isXxx: the CDK scan runs on a parser-only TypeScript build too (test/formats/parser-build.test.ts).
+        const decl = u.parent?.kind === ts.SyntaxKind.VariableDeclaration ? (u.parent as ts.VariableDeclaration) : undefined;
+        const holder = decl?.name.kind === ts.SyntaxKind.Identifier ? (decl.name as ts.Identifier).text : undefined;
+        if (holder && !grant) c.found.own.add(holder);
+        return;
+      }
     }
   }
   if (ts.isCallExpression(u)) {
@@ -391,8 +399,9 @@ export function sharedTables(
       (node && replicationPolicy(`its resource policy ${policy}`, node.getText(sf))) ??
       sharedPolicyObstacle(policy, f.others, f.unreadable);
     if (o) t.encryption.obstacles.push(o);
+    else if (f.own.size > 0 && node) (t.policyPrincipals ??= []).push(...[...f.own].map((name) => ({ name, at: node.getStart(sf) })));
   };
-  const fresh = (): Ctx => ({ sf, found: { others: new Set() }, callerIdentity });
+  const fresh = (): Ctx => ({ sf, found: { others: new Set(), own: new Set() }, callerIdentity });
   const cdk = tables.filter((t) => t.framework === 'cdk' && CDK_KINDS.has(t.kind));
   for (const t of cdk) {
     for (const { name, value: v } of t.props ? policyProps(t.props) : []) {

@@ -19,6 +19,11 @@ export interface TsTable extends TableFacts {
    * for a CloudFormation resource written as an object literal (`serverless.ts`), that literal.
    */
   node: ts.NewExpression | ts.CallExpression | ts.ObjectLiteralExpression;
+  /**
+   * CDK: the constructs of the file (by the variable that holds them) its resource policy lets in, and where
+   * (resourcePolicy.ts; named by iamRoles.ts under --key-policy iam: a resource policy cannot grant KMS).
+   */
+  policyPrincipals?: { name: string; at: number }[];
   /** The props / config / args object literal, when the table has one. */
   props?: ts.ObjectLiteralExpression;
   /** The construct id (CDK, CDKTF) or resource name (Pulumi) expression. */
