@@ -360,6 +360,21 @@ function variableKey(settings: Settings, root: CMap, stacks: PulumiStacks | unde
   const fallback = configDefault(root, name, ref[2]);
   if (variable !== undefined && !variable.includes('${') && isAwsManagedKeyRef(variable))
     return { ...settings, key: { ...key, text: AWS_MANAGED_ALIAS } };
+  if (variable?.includes('${')) {
+    // A variable built from others (`arn:...:alias/aws/${svc}`): their literal values put in; an AWS managed key's
+    // alias kmsfix cannot complete is never a customer-managed key (adversarial pass of session 63, t5).
+    const text = variableText(root);
+    const filled = variable.replace(/\$\{([\w-]+)\}/g, (whole, n: string) => text(n) ?? whole);
+    if (!filled.includes('${') && isAwsManagedKeyRef(filled)) return { ...settings, key: { ...key, text: AWS_MANAGED_ALIAS } };
+    if (/(?:^|[:/])alias\/aws\//.test(filled))
+      return {
+        ...settings,
+        key: {
+          state: 'unreadable',
+          source: `kmsKeyArn is ${key.text}, whose value ${variable} names an AWS managed key's alias kmsfix does not complete (alias/aws/...: never a customer-managed key)`,
+        },
+      };
+  }
   if (variable === undefined && fallback !== undefined && isAwsManagedKeyRef(fallback))
     return {
       ...settings,

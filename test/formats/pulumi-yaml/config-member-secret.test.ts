@@ -135,3 +135,26 @@ describe('kmsKeyArn under fn::secret', () => {
     expect(newText).not.toContain('fn::secret: ${ddbKey}');
   });
 });
+
+describe('kmsKeyArn: ${v}, a variable built from others (adversarial pass s63, t5)', () => {
+  const built = (svc: string, tmpl = 'arn:aws:kms:us-east-1:111122223333:alias/aws/${svc}') =>
+    program('${tmpl}').replace('variables:\n', `variables:\n  svc: ${svc}\n  tmpl: ${tmpl}\n`);
+
+  it.each([
+    ['dynamodb', 'aws-managed', ''],
+    [
+      '${pulumi.stack}',
+      'unknown',
+      "names an AWS managed key's alias kmsfix does not complete (alias/aws/...: never a customer-managed key)",
+    ],
+  ])('alias/aws/${svc} where svc is %s: %s', async (svc, status, message) => {
+    const { table } = await orders(built(svc));
+    expect(table.status).toBe(status);
+    expect(table.message).toContain(message);
+  });
+
+  it('a key of its own built from variables stays customer-managed', async () => {
+    const { table } = await orders(built('x', 'arn:aws:kms:us-east-1:111122223333:key/${svc}'));
+    expect(table.status).toBe('customer-managed');
+  });
+});
