@@ -381,7 +381,7 @@ function plainOptions(options: RunOptions): FixOptions {
 }
 
 /**
- * Files inside the scanned folders that are symbolic links are not followed (README, Safety): a folder made of links to
+ * Files inside the scanned folders that are symbolic links are not followed (docs/safety.md, Safety): a folder made of links to
  * a shared one (`environments/prod/main.tf -> ../_shared/main.tf`, each environment with its own tfvars) is not read
  * as the root module it is, and the shared folder is read with its own defaults (real-world round 30).
  */

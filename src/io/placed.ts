@@ -1,5 +1,5 @@
 /**
- * Where a file kmsfix opened really is, against where the walk found it (README, Safety: nothing
+ * Where a file kmsfix opened really is, against where the walk found it (docs/safety.md, Safety: nothing
  * reached through a symbolic link is written). The walk never follows a link inside a folder, but
  * a file or a folder may be replaced by one after the walk listed it: opened by its path, the file
  * is then the link's target (a folder turned into a link to another team's folder, whose file

@@ -466,7 +466,7 @@ function writeJournal(file: string, text: string): void {
  * which the rename itself sets). If so, that version is saved beside the file, as
  * `<name>.kmsfix-lost-<pid>` (`-2`, `-3`... if taken), and the answer says so: the fix is written,
  * the edit is not in it. A save by rename (most editors) in that window replaces a file kmsfix
- * holds no handle on: README, Limitations.
+ * holds no handle on: docs/limitations.md.
  */
 function lostEdit(f: FileWrite, fd: number, st: BigIntStats): WriteError | undefined {
   const now = fstatSync(fd, { bigint: true });

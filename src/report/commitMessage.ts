@@ -405,7 +405,7 @@ export function commitMessage(
     ...perGroup((tables, o) => (keptAll(tables) ? [] : [whoCanUse(tables, o)])),
     ...perGroup((tables, o) => (keptAll(tables) ? [] : whoDeploys(tables, o))),
     // A table retained, protected or moved after the fix keeps a key whose policy was its table's at fix time
-    // (README "No data loss"), which its stack then deletes (session 52's deploy review; AWS's refactor-stacks
+    // (docs/formats/cloudformation.md "No data loss"), which its stack then deletes (session 52's deploy review; AWS's refactor-stacks
     // guide starts a move with DeletionPolicy: Retain on the table alone).
     ...perGroup((tables, o) =>
       o.kmsKeyArn || keptAll(tables)
@@ -756,7 +756,7 @@ function rollbacks(tables: Fixed[], o: MessageOptions): string {
     out +=
       ' If a rollback stops in UPDATE_ROLLBACK_FAILED on a table, do not skip it (continue-update-rollback --resources-to-skip) while its SSEDescription ' +
       'still names the new key: the rollback then schedules that key for deletion under the table (undo: aws kms cancel-key-deletion, then aws kms enable-key).';
-  // A rollback that completes does the same, silently (README Rolling back, "Every format"; real-world round 37): the
+  // A rollback that completes does the same, silently (docs/rolling-back.md, "Every format"; real-world round 37): the
   // table's old template may hold nothing that switches it off the key (no SSESpecification, SSEEnabled: true alone).
   if (deleted)
     out +=

@@ -116,7 +116,7 @@ function cautionBody(c: Caution): string {
       );
     }
     case 'unkept-key': {
-      // The same consequence as README "No data loss" gives for the key a fix generates; the step is kmsfix's own.
+      // The same consequence as docs/formats/cloudformation.md "No data loss" gives for the key a fix generates; the step is kmsfix's own.
       const keep =
         c.family === 'cloudformation'
           ? `give ${c.key} DeletionPolicy: Retain and UpdateReplacePolicy: Retain`

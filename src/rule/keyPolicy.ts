@@ -140,7 +140,7 @@ export function holdsKeyPolicy(text: string, mode: KeyPolicyMode, denyDirectGran
 
 /**
  * Inline suppressions a generated key carries for peer rules that misread it, each with its reason
- * (src/rule/peers/keyRules.ts models the rules; the README's generated table shows what fires).
+ * (src/rule/peers/keyRules.ts models the rules; the generated table of docs/scanner-parity.md shows what fires).
  * - The drop-in statement's `Principal: {AWS: "*"}`: Checkov's CloudFormation CKV_AWS_33 and cfn-nag
  *   F76 fail any `*` principal, whatever its conditions (CloudFormation, SAM, Serverless).
  * - A Terraform `data "aws_iam_policy_document"`: Checkov's CKV_AWS_109/111/356 read it as an IAM

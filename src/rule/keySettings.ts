@@ -26,7 +26,7 @@
  *   table asks it (a kept table, deletion protection, backups, point-in-time recovery); `always` keeps every
  *   generated key: CloudFormation `DeletionPolicy`/`UpdateReplacePolicy: Retain` (SAM, Serverless too), CDK's
  *   RETAIN (kms.Key's default: no DESTROY written), Pulumi `retainOnDelete: true`. It closes the roll back race
- *   (README, "Rolling back": a deploy that fails after the table switched to its new key rolls the table back
+ *   (docs/rolling-back.md: a deploy that fails after the table switched to its new key rolls the table back
  *   and deletes the key in the same roll back) at the price of a key left behind by each deleted stack.
  *   Terraform and CDK for Terraform have no keep-on-destroy and no automatic roll back (no race): unchanged.
  * - `denyDirectGrants`: adds to the key policy, in both modes and every format, the statement
@@ -73,7 +73,7 @@ export function aliasParts(template = DEFAULT_ALIAS, shared = false): { before: 
 
 /**
  * The alias template a fix writes: `template`, or, when the name it gives (`written(template)`, in the form the
- * format compares names in) is already an alias of the file (a key a roll back kept: README, "Rolling back"), the
+ * format compares names in) is already an alias of the file (a key a roll back kept: docs/rolling-back.md), the
  * template with `-2` (`-3`, ...) after it. KMS refuses a second alias of a name in an account and Region
  * (`AlreadyExistsException`), so the deploy would fail. The name chosen is added to `taken` when `record` is
  * (a name that means one table wherever it is written: not TypeScript's, whose `${orders.tableName}` may be

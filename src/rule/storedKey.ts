@@ -6,7 +6,7 @@
  * a CloudFormation dynamic reference (`{{resolve:ssm:/keys/ddb}}`, `resolve:ssm-secure`, `resolve:secretsmanager`),
  * and a Serverless Framework variable (`${ssm:/keys/ddb}`, `${ssm(raw):...}`, Secrets Manager through
  * `/aws/reference/secretsmanager/`), alone or as a source of a fallback chain the Framework may resolve. (Terraform's
- * `data.aws_ssm_parameter` value is not read so: a key passed in, as README's Limitations say.)
+ * `data.aws_ssm_parameter` value is not read so: a key passed in, as docs/limitations.md says.)
  */
 
 /** The store a CloudFormation dynamic reference in `s` reads, when `s` holds one (`{{resolve:ssm:/x}}`: SSM). */

@@ -20,7 +20,7 @@ function folder(): string {
 it('fix says where the deploy checklist is, and that a revert is not a roll back, unless it wrote the commit message', async () => {
   expect(BEFORE_DEPLOYING).toContain('never by a revert alone');
   // Said after a fix of any format (a serverless.yml alone too): why a revert is not a roll back holds for every one
-  // (README "Rolling back"), the Terraform case is the worse one.
+  // (docs/rolling-back.md), the Terraform case is the worse one.
   expect(BEFORE_DEPLOYING).toContain('a revert deletes each key in the deploy that moves its table off it');
   for (const args of [['--dry-run'], ['--check'], ['--patch', 'out.patch'], ['--yes']]) {
     const r = await runCli(['fix', ...args, '.'], folder());

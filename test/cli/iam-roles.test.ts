@@ -1,5 +1,5 @@
 /**
- * `fix --key-policy iam` names the roles it would lock out (caution `iam-roles`, README "The key policy:
+ * `fix --key-policy iam` names the roles it would lock out (caution `iam-roles`, docs/key-policy.md "The key policy:
  * safe to deploy"): a role the table's file grants DynamoDB actions and no KMS action gets
  * AccessDeniedException once a key whose policy leaves all use to IAM is deployed. Each is named with
  * file:line in fix's notes and in the commit message's `key policy iam` line; the default (drop-in) key

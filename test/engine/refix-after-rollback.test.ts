@@ -1,5 +1,5 @@
 /**
- * A fix after the README's roll back step 1 (the tables set back, their keys and aliases kept until step 2):
+ * A fix after the roll back's step 1 (docs/rolling-back.md) (the tables set back, their keys and aliases kept until step 2):
  * the new key's alias would have the name of the kept one, which KMS refuses (`AlreadyExistsException`; cfn-lint
  * E3019 in a template). The new alias is named apart (`-2`), in every format (adversarial pass, session 46).
  */

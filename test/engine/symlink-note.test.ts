@@ -1,5 +1,5 @@
 /**
- * Files inside the scanned folders that are symbolic links are not followed (README, Safety). A Terraform environment
+ * Files inside the scanned folders that are symbolic links are not followed (docs/safety.md, Safety). A Terraform environment
  * whose .tf files link to a shared folder (real-world round 30: jarrod-lowe/jmap-service-core's layout) is then not read
  * as the root module it is: the run says so in a note, naming the links.
  */

@@ -91,7 +91,7 @@ describe('commit message: key retention', () => {
   });
 });
 
-// Real-world round 37 (deploy review): README's Rolling back says a CloudFormation rollback that completes may schedule the
+// Real-world round 37 (deploy review): docs/rolling-back.md says a CloudFormation rollback that completes may schedule the
 // new key's deletion while the table still uses it; the message said only what to do in UPDATE_ROLLBACK_FAILED.
 describe('commit message: a rollback that completes', () => {
   const LINE =

@@ -42,7 +42,25 @@ it('docs/typescript.md "Example": the scan line and the dry run are the tool\'s'
 });
 
 it('every hunk of a diff the README and docs show counts the lines it holds (git apply stops early otherwise)', () => {
-  const files = ['README.md', ...['typescript.md', 'terraform.md', 'performance.md', 'development.md'].map((f) => path.join('docs', f))];
+  const files = [
+    'README.md',
+    ...[
+      'typescript.md',
+      'terraform.md',
+      'performance.md',
+      'development.md',
+      'bulk-migration.md',
+      'rolling-back.md',
+      'key-policy.md',
+      'safety.md',
+      'limitations.md',
+      'real-world.md',
+      'benchmark.md',
+      'scanner-parity.md',
+      'formats/cloudformation.md',
+      'formats/pulumi-yaml.md',
+    ].map((f) => path.join('docs', f)),
+  ];
   let hunks = 0;
   for (const f of files) {
     // Each fenced block's lines (any language: a dry run's diff is shown in plain blocks too).

@@ -231,7 +231,7 @@ describe('rollbackNote', () => {
       );
     });
   });
-  // README Limitations (session 54's rounds): `SSEEnabled: !Ref EnableSSE` fixed with --fix-parameterised rolled back to
+  // docs/limitations.md (session 54's rounds): `SSEEnabled: !Ref EnableSSE` fixed with --fix-parameterised rolled back to
   // the Default's setting (`{SSEEnabled: false}`) for every stack, moving a stack deployed with EnableSSE=true from the
   // AWS managed key to the AWS owned one. Each stack gets its own back: the settings as written, the parameter kept.
   describe('a setting a parameter decided (--fix-parameterised)', () => {

@@ -1,5 +1,5 @@
 /**
- * The README's table of what peer scanners say about a generated key (src/rule/peers/keyRules.ts,
+ * The table of what peer scanners say about a generated key (src/rule/peers/keyRules.ts,
  * generatedKeyFacts) rests on what the transforms really write: here the same facts are read back
  * from every CloudFormation, Serverless and Terraform fixture output (the policy's statements,
  * rotation, PendingWindowInDays, the inline suppressions each scanner reads in that format), and the
@@ -100,7 +100,7 @@ async function terraformFacts(input: { path: string; text: string }[], output: {
     });
 }
 
-describe('what the transforms write around a generated key matches the README table of peer verdicts', () => {
+describe('what the transforms write around a generated key matches the docs/scanner-parity.md table of peer verdicts', () => {
   const seen: Record<string, number> = {};
   for (const family of ['cloudformation', 'terraform'] as const) {
     for (const c of fixtureCases(family)) {
@@ -120,7 +120,7 @@ describe('what the transforms write around a generated key matches the README ta
         for (const f of facts) {
           // tf.json has no comments: Checkov's inline skips cannot be written there.
           if (family === 'terraform' && c.expected.every((x) => x.path.endsWith('.json'))) continue;
-          // A deletion window other than 30 days (key settings) is written, and KICS 2844c749 fails it, as the README says.
+          // A deletion window other than 30 days (key settings) is written, and KICS 2844c749 fails it, as docs/scanner-parity.md says.
           const window = (c.options.key as { deletionWindowDays?: number } | undefined)?.deletionWindowDays;
           const pendingWindowInDays = window !== undefined && window !== 30;
           expect(keyVerdicts(f)).toEqual(keyVerdicts({ ...generatedKeyFacts(f.format, mode), pendingWindowInDays }));

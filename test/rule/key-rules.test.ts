@@ -1,6 +1,6 @@
 /**
  * The peer rules on KMS keys (src/rule/peers/keyRules.ts), on the shapes their own test suites and code
- * use to tell pass from fail, so that the README's table of what fires on a generated key rests on
+ * use to tell pass from fail, so that docs/scanner-parity.md's table of what fires on a generated key rests on
  * rules that can fail.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The tags a table's generated key takes from the table (README, "What a fix writes"): its `Tags` as written, so that
+ * The tags a table's generated key takes from the table (docs/formats/cloudformation.md, "What a fix writes"): its `Tags` as written, so that
  * an SCP requiring `aws:RequestTag/...` on kms:CreateKey, cost allocation and ABAC see the key as they see the table.
  * yaml/cfnKeyResources.ts merges them with `key: tags`.
  */

@@ -1,5 +1,5 @@
 /**
- * The tags a Pulumi YAML table's generated key takes from the table (README, "Pulumi YAML"): its `properties.tags`
+ * The tags a Pulumi YAML table's generated key takes from the table (docs/formats/pulumi-yaml.md): its `properties.tags`
  * as written, so that an SCP requiring `aws:RequestTag/...` on kms:CreateKey, cost allocation and ABAC see the key as
  * they see the table (cloudformation/keyTags.ts, terraform/keyTags.ts and typescript/keyTags.ts do the same for their
  * families). Pulumi YAML resolves a `${name}` anywhere in the program, so a value reads the same on the key; one

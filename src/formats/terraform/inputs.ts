@@ -692,7 +692,7 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
     if (!files?.length) {
       // A folder that is not in the checkout (a sibling repository's module, `../../mantle/modules/dynamodb`: round 36,
       // j0nathan-ll0yd/aws-cloudformation-media-downloader) was a silent "0 tables": say so. A git or registry source
-      // is not read by design (README Limitations); a local one is, so one kmsfix cannot find is worth a note: for a
+      // is not read by design (docs/limitations.md); a local one is, so one kmsfix cannot find is worth a note: for a
       // call that looks like a table's (that repository's 27 missing calls were 26 Lambda, EventBridge... modules).
       if (context && tableLike(call, rel) && (await missingFolder(file, rel, context))) {
         const at = lines.position(call.start);

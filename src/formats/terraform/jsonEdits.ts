@@ -6,7 +6,7 @@
  * formats the whole lines its edit touches, so in a minified `main.tf.json` (one line) the whole
  * document came out pretty-printed, the unrelated `provider` block spread over lines and a final
  * newline added, and a `"resource"` object written on one line inside an indented file was spread
- * too (adversarial pass on input shapes, session 50). README promises kmsfix never re-serializes a
+ * too (adversarial pass on input shapes, session 50). docs/safety.md ("Your file stays yours") promises kmsfix never re-serializes a
  * document. Here an object written on one line gets the new property on that line, with the
  * separators it uses (`,` / `:` packed, or `, ` / `: `, and `{ ` padding); an object written over
  * lines gets it on a line of its own, at the indentation of its other properties, the value spread

@@ -1,5 +1,5 @@
 /**
- * The tags a table's generated key takes from the table (README, "What a fix writes"): its `tags` expression as
+ * The tags a table's generated key takes from the table (docs/terraform.md, "What a fix writes"): its `tags` expression as
  * written (`var.tags`, a literal map, `merge(...)`), so that an SCP requiring `aws:RequestTag/...` on kms:CreateKey,
  * cost allocation and ABAC see the key as they see the table. fix.ts merges it with `key: tags`.
  */

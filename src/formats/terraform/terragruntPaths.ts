@@ -67,7 +67,7 @@ export function unitTarget(unit: SourceFile, context: DiskContext): Promise<Unit
 async function readTarget(unit: SourceFile, context: DiskContext): Promise<UnitTarget | undefined> {
   const source = unit.text.includes('source') ? terraformSource(unit.text) : undefined;
   if (source !== undefined) return sourceTarget(source, unit, context);
-  // A source written as an expression (`source = local.source`) is not followed (README: Limitations).
+  // A source written as an expression (`source = local.source`) is not followed (docs/limitations.md).
   return hasTerraformSource(unit.text) ? undefined : includedSource(unit, context);
 }
 

@@ -12,7 +12,7 @@
  * - A value that is not a literal (`skip = local.retired`, `if = feature.off.value`, `actions = local.actions`):
  *   terragrunt decides at run time; the unit `may` deploy, and why is said.
  *
- * A `skip` or `exclude` the unit takes from a file it includes is not read (README: Limitations).
+ * A `skip` or `exclude` the unit takes from a file it includes is not read (docs/limitations.md).
  */
 import { isExpr, isStr, type Value } from './hclvalue.js';
 import { terragruntSkip } from './terragruntConfig.js';

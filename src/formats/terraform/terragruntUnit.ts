@@ -41,7 +41,7 @@ export async function detectTerragruntUnit(file: SourceFile, context?: DiskConte
 
 async function registryUnit(file: SourceFile, context?: DiskContext): Promise<TfDetection> {
   // The prefilter took the file for any mention of a module kmsfix reads, of a local source, or for an include. A unit
-  // in terragrunt's JSON form is read only for the module folder it deploys (varSources.ts; README Limitations).
+  // in terragrunt's JSON form is read only for the module folder it deploys (varSources.ts; docs/limitations.md).
   if (file.path.endsWith('.json')) return { tables: [] };
   if (!file.text.includes('dynamodb') && !(context && file.text.includes('include'))) return { tables: [] };
   // A unit taken for its include alone names no table: one that does not parse (a boilerplate template's

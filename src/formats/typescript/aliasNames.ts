@@ -2,7 +2,7 @@
  * The KMS alias names a file already gives (CDK `key.addAlias(...)` and `new kms.Alias(..., { aliasName })`,
  * Pulumi `new aws.kms.Alias(..., { name })`, CDKTF `new KmsAlias(..., { name })`), as text to compare with the
  * name a fix would write (`aliasNameText`): a string's value, a template's text with each substitution's
- * expression as written, whitespace taken out. A key a roll back kept (README, "Rolling back") has the alias a
+ * expression as written, whitespace taken out. A key a roll back kept (docs/rolling-back.md) has the alias a
  * new fix would give its table again, which KMS refuses (`AlreadyExistsException`): the fix names its own apart
  * (src/rule/keySettings.ts freeAliasTemplate).
  */

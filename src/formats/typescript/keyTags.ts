@@ -1,5 +1,5 @@
 /**
- * The tags a CDK for Terraform or Pulumi table's generated key takes from the table (README, "What a fix writes"):
+ * The tags a CDK for Terraform or Pulumi table's generated key takes from the table (docs/typescript.md):
  * its `tags` as written, so that an SCP requiring `aws:RequestTag/...` on kms:CreateKey, cost allocation and ABAC see
  * the key as they see the table (cloudformation/keyTags.ts and terraform/keyTags.ts do the same for their families).
  * Copied only where the text means the same at the key's declaration: every name it reads is declared before it (a
@@ -145,7 +145,7 @@ function thisMembers(e: ts.Node, out: string[] = []): string[] {
  * One table's `Tags.of(<table>).add(...)` statements, after its statement in the same block (`Tags` as the file
  * imports it from the CDK: `isTagsOf`), that its key can repeat before `anchor`: each argument on one line, every
  * name it reads declared there and not assigned since, `this` in the same function and its members not assigned
- * since, the table not read. Statements that cannot are left out (README Limitations).
+ * since, the table not read. Statements that cannot are left out (docs/limitations.md).
  */
 function cdkTagCallsOf(
   t: { statement?: ts.Statement; ref?: string },

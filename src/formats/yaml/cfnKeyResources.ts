@@ -108,7 +108,7 @@ export function keyResource(spec: KeyResourceSpec): Value {
   if (spec.condition) r.Condition = spec.condition;
   const settings = spec.settings ?? {};
   // `key: retain: always` keeps every key, on a failed create too (RetainExceptOnCreate would not: the
-  // roll back race of README "Rolling back" is a failed deploy's).
+  // roll back race of docs/rolling-back.md is a failed deploy's).
   const retain = settings.retain === 'always' ? 'Retain' : spec.retain;
   if (retain) {
     r.DeletionPolicy = retain;

@@ -1,6 +1,6 @@
 /**
  * Peer scanners' rules on KMS keys and key policies, for the keys kmsfix generates: a fixed file
- * must not make a scanner fail a rule it passed before unless the README says which and why. The
+ * must not make a scanner fail a rule it passed before unless docs/scanner-parity.md says which and why. The
  * semantics come from each tool's rule code (Checkov 3.3, cfn-nag 0.8, KICS and its Datadog fork,
  * Trivy, cfn-guard registry), quirks included: Checkov's CloudFormation CKV_AWS_33 ignores
  * conditions, its Terraform version skips conditioned statements; cfn-nag F76 fails any `*` in an
@@ -164,7 +164,7 @@ export function policyStatementFacts(mode: KeyPolicyMode, denyDirectGrants = fal
 }
 
 /**
- * What kmsfix writes around the policy of a generated key, per format and mode: the facts the README
+ * What kmsfix writes around the policy of a generated key, per format and mode: the facts docs/scanner-parity.md
  * table is computed from. test/rule/key-peers.test.ts reads the same facts back from every fixture's
  * output, so this cannot drift from what the formats write.
  */

@@ -145,7 +145,7 @@ export function peerVerdicts(facts: SseFacts | undefined): PeerVerdicts {
   return out;
 }
 
-/** Every rule ID a tool may report for a kind of table (for SARIF rule metadata and the README table). */
+/** Every rule ID a tool may report for a kind of table (for SARIF rule metadata and the table of docs/scanner-parity.md). */
 export function rulesFor(kind: TableKind): Partial<Record<Tool, string[]>> {
   return Object.fromEntries(Object.entries(MATRIX[kind]).map(([t, rules]) => [t, rules.map(([id]) => id)]));
 }

@@ -1,7 +1,7 @@
 /**
- * The README's table of peer verdicts per status, generated from the same rules that compute
- * `peers` (src/rule/peers/rules.ts), so it cannot drift. `npm run docs:peers` writes it into README.md;
- * test/rule/peer-table.test.ts fails when README.md is out of date.
+ * The table of peer verdicts per status (docs/scanner-parity.md, linked from the README), generated from
+ * the same rules that compute `peers` (src/rule/peers/rules.ts), so it cannot drift. `npm run docs:peers`
+ * writes it into docs/scanner-parity.md; test/rule/peer-table.test.ts fails when that page is out of date.
  */
 import type { SseFacts } from './facts.js';
 import { TOOLS, peerVerdicts } from './rules.js';
@@ -137,7 +137,7 @@ export const KEY_TABLE_END = '<!-- key-peer-table:end -->';
 function replaceBetween(text: string, startMark: string, endMark: string, body: string): string {
   const start = text.indexOf(startMark);
   const end = text.indexOf(endMark);
-  if (start === -1 || end === -1) throw new Error(`README.md has no ${startMark} ... ${endMark} markers`);
+  if (start === -1 || end === -1) throw new Error(`docs/scanner-parity.md has no ${startMark} ... ${endMark} markers`);
   return text.slice(0, start + startMark.length) + '\n' + body + '\n' + text.slice(end);
 }
 

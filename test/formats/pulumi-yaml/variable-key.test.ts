@@ -42,7 +42,7 @@ it.each([
   expect([t.status, t.fixable]).toEqual([status, fixable]);
 });
 
-// A lookup of the AWS managed key (adversarial pass: the README's roll back step for a table that was AWS managed).
+// A lookup of the AWS managed key (adversarial pass: the roll back step of docs/rolling-back.md for a table that was AWS managed).
 const lookup = (fn: string, arg: string, value: string, read: string) => `name: tables
 runtime: yaml
 variables:

@@ -1,7 +1,7 @@
 /**
  * A table given a lookup of the AWS managed key (src/formats/typescript/awsManagedKey.ts) uses that key:
  * aws-managed, as a CloudFormation `KMSMasterKeyId: alias/aws/dynamodb` is, not customer-managed. The
- * adversarial pass met it after the README's roll back step for a table that was AWS managed (Pulumi's
+ * adversarial pass met it after the roll back step of docs/rolling-back.md for a table that was AWS managed (Pulumi's
  * `aws.kms.getAlias`, CDKTF's `DataAwsKmsAlias`) and with CDK's `Alias.fromAliasName(..., 'alias/aws/dynamodb')`.
  */
 import { describe, expect, it } from 'vitest';

@@ -270,7 +270,7 @@ it.each([
   // The interface declares the member again, required: its props have it.
   ['interface Base { key?: Key }\ninterface OrdersProps extends Base { key: Key }', 'OrdersProps'],
   ['interface Base { key: Key }\ninterface OrdersProps extends Base { name: string }', 'OrdersProps'],
-  // A base of another file is not read (README Limitations): as before.
+  // A base of another file is not read (docs/limitations.md): as before.
   ['interface OrdersProps extends ImportedKeyProps { name: string }', 'OrdersProps'],
 ])('CDK: a required inherited key, or a base the file does not declare, stays customer-managed: %s', async (types, param) => {
   expect((await status('lib/orders.ts', inherited(types, param))).status).toBe('customer-managed');
