@@ -4,7 +4,7 @@
  * the `app` command of each `cdk.json` and `cdktf.json` discovery found (a cdktf.json's `language`
  * when its command says none) and by the `runtime` of each Pulumi project file (`Pulumi.yaml`): no source file of
  * the app is opened, only a Pulumi program's dependency files (requirements.txt, go.mod, a .csproj, pom.xml...), so a
- * program that lists no AWS provider (a GCP, Azure or Kubernetes program) gets no note.
+ * program that lists only other clouds' providers (a GCP, Azure or Kubernetes program) gets no note.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -47,15 +47,25 @@ const DEPENDENCY_FILES = [
 ];
 const DEPENDENCY_EXTENSIONS = ['.csproj', '.fsproj', '.vbproj'];
 
-/** A package of Pulumi's AWS providers (pulumi-aws, pulumi_aws, Pulumi.Aws, pulumi-awsx, aws-native; Java's com.pulumi:aws). */
-const AWS_PROVIDER = /pulumi[-_.]aws|pulumi\/pulumi-aws|com\.pulumi:aws|<artifactId>\s*aws(?:x|-native)?\s*<\/artifactId>/i;
+/** A package that is or brings Pulumi's AWS provider (pulumi-aws, pulumi_aws, Pulumi.Aws, awsx, aws-native, eks; Java's com.pulumi:aws). */
+const AWS_PROVIDER =
+  /pulumi[-_.](?:aws|awsx|aws-native|awsnative|eks)\b|pulumi\/pulumi-(?:aws|awsx|eks)|com\.pulumi:(?:aws|awsx|aws-native|eks)\b|<artifactId>\s*(?:aws|awsx|aws-native|eks)\s*<\/artifactId>/i;
+
+/** Pulumi's providers of other clouds (GCP, Azure, Kubernetes...), in each language's spelling. */
+const OTHER_CLOUD =
+  /pulumi[-_./](?:gcp|google-?native|azure|azure-?native|azuread|kubernetes|oci|digitalocean|linode|hcloud|alicloud|openstack|vsphere|equinix-metal|scaleway|exoscale)\b|com\.pulumi:(?:gcp|google-native|azure|azure-native|azuread|kubernetes|oci|digitalocean)\b|<artifactId>\s*(?:gcp|google-native|azure|azure-native|azuread|kubernetes|oci|digitalocean)\s*<\/artifactId>/i;
+
+/** A line that takes packages from elsewhere: pip's `-r other.txt` / `-e ../lib`, a .NET ProjectReference. */
+const INCLUDES = /^\s*(?:-r|-c|-e|--requirement|--constraint|--editable)\b|<ProjectReference\b/im;
 
 /**
- * Whether a Pulumi program's folder has a dependency file and none of its dependency files lists an AWS provider: such
- * a program (GCP, Azure, Kubernetes) creates no DynamoDB table of its own. No dependency file, or one kmsfix cannot
- * read: false (the note stays).
+ * Whether a Pulumi program's dependency files list a provider of another cloud and nothing that may bring AWS's (its
+ * provider, awsx, eks; a file they include, `-r ../requirements.txt`, a ProjectReference): such a program (GCP, Azure,
+ * Kubernetes) creates no DynamoDB table of its own. A program listing only `pulumi` (its harness may add awsx), no
+ * dependency file, or one kmsfix cannot read: false (the note stays; the second adversarial pass of session 63 found
+ * AWS programs whose notes a rule of "no AWS provider listed" dropped).
  */
-export function listsNoAwsProvider(dir: string): boolean {
+export function listsOnlyOtherClouds(dir: string): boolean {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -63,16 +73,17 @@ export function listsNoAwsProvider(dir: string): boolean {
     return false;
   }
   const files = names.filter((n) => DEPENDENCY_FILES.includes(n) || DEPENDENCY_EXTENSIONS.some((e) => n.endsWith(e)));
-  if (files.length === 0) return false;
+  let other = false;
   for (const n of files) {
     try {
       const text = readFileSync(path.join(dir, n), 'utf8');
-      if (text.length > MAX_BYTES || AWS_PROVIDER.test(text)) return false;
+      if (text.length > MAX_BYTES || AWS_PROVIDER.test(text) || INCLUDES.test(text)) return false;
+      other ||= OTHER_CLOUD.test(text);
     } catch {
       return false;
     }
   }
-  return true;
+  return other;
 }
 
 /** The names of the files discovery lists for unreadCdkApps. */
@@ -121,8 +132,8 @@ function languageIn(text: string): string | undefined {
 
 /**
  * One note per `cdk.json` or `cdktf.json` (`shown`: its display path) whose `app` runs a language
- * kmsfix does not read, and per Pulumi project file whose `runtime` is one (unless its dependency files list no AWS
- * provider). A file that cannot be read or parsed says nothing (it is not an app kmsfix can tell).
+ * kmsfix does not read, and per Pulumi project file whose `runtime` is one (unless its dependency files list only other
+ * clouds' providers). A file that cannot be read or parsed says nothing (it is not an app kmsfix can tell).
  */
 export function unreadCdkApps(files: { absPath: string; shown: string }[]): string[] {
   const notes: string[] = [];
@@ -140,7 +151,7 @@ export function unreadCdkApps(files: { absPath: string; shown: string }[]): stri
     if (!kind) {
       const runtime = pulumiRuntime(text);
       const language = runtime === undefined ? undefined : PULUMI_RUNTIMES[runtime];
-      if (language && !listsNoAwsProvider(path.dirname(f.absPath)))
+      if (language && !listsOnlyOtherClouds(path.dirname(f.absPath)))
         notes.push(
           `${f.shown}: a Pulumi program in ${language} (runtime: ${runtime}), which kmsfix does not read (it reads Pulumi programs in ` +
             'YAML, TypeScript and JavaScript): its tables are not reported; check their serverSideEncryption (a kmsKeyArn of a ' +

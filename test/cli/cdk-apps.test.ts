@@ -116,6 +116,16 @@ describe('kmsfix scan beside a Pulumi program it does not read', () => {
       'java/pom.xml': '<dependency>\n  <groupId>com.pulumi</groupId>\n  <artifactId>aws</artifactId>\n</dependency>\n',
       'k8s/Pulumi.yaml': 'name: cluster\nruntime: go\n',
       'k8s/go.mod': 'module cluster\nrequire github.com/pulumi/pulumi-kubernetes/sdk/v4 v4.0.0\n',
+      // AWS programs whose files name no AWS provider of their own (the second adversarial pass of session 63): the note stays.
+      'bare/Pulumi.yaml': 'name: trail\nruntime: python\n',
+      'bare/requirements.txt': 'pulumi>=3.0.0,<4.0.0\n',
+      'eks/Pulumi.yaml': 'name: cluster\nruntime: python\n',
+      'eks/requirements.txt': 'pulumi>=3.0.0\npulumi-eks>=2.0.0\npulumi-kubernetes>=4.0.0\n',
+      'incl/Pulumi.yaml': 'name: app\nruntime: python\n',
+      'incl/requirements.txt': '-r ../requirements.txt\npulumi-random>=4.0.0\npulumi-gcp>=7.0.0\n',
+      'ref/Pulumi.yaml': 'name: app\nruntime: dotnet\n',
+      'ref/App.csproj':
+        '<Project><ItemGroup><PackageReference Include="Pulumi.Kubernetes" Version="4.*" /><ProjectReference Include="../Shared/Shared.csproj" /></ItemGroup></Project>\n',
       'ts/Pulumi.yaml': 'name: web\nruntime: nodejs\n',
       'yaml/Pulumi.yaml': 'name: api\nruntime: yaml\nresources: {}\n',
       'broken/Pulumi.yaml': 'runtime: [go\n',
@@ -146,14 +156,18 @@ describe('kmsfix scan beside a Pulumi program it does not read', () => {
     expect(pulumiRuntime('{"name": "x", "runtime": {"name": "dotnet"}}')).toBe('dotnet');
   });
 
-  it('one note per Go, Python, C# or Java program whose dependency files list an AWS provider or that has none; none for YAML or Node.js; exit 0', async () => {
+  it('one note per Go, Python, C# or Java program but one whose dependency files list only other clouds providers; none for YAML or Node.js; exit 0', async () => {
     const r = await runCli(['scan', '--format', 'json', '.'], dir);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).notes).toEqual([
+      `bare/Pulumi.yaml: a Pulumi program in Python (runtime: python)${tail}`,
       `csharp/Pulumi.yaml: a Pulumi program in C# (runtime: dotnet)${tail}`,
+      `eks/Pulumi.yaml: a Pulumi program in Python (runtime: python)${tail}`,
       `go/Pulumi.yaml: a Pulumi program in Go (runtime: go)${tail}`,
+      `incl/Pulumi.yaml: a Pulumi program in Python (runtime: python)${tail}`,
       `java/Pulumi.yaml: a Pulumi program in Java (runtime: java)${tail}`,
       `py/Pulumi.yml: a Pulumi program in Python (runtime: python)${tail}`,
+      `ref/Pulumi.yaml: a Pulumi program in C# (runtime: dotnet)${tail}`,
     ]);
   });
 });
