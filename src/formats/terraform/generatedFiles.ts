@@ -32,7 +32,7 @@ import { isStr } from './hclvalue.js';
 import { parseHcl, type HBlock } from './parse.js';
 import { terragruntIncludes } from './terragruntConfig.js';
 import { generateDisabled, generateHeredoc } from './terragruntGenerate.js';
-import { includeAt, terragruntUnits } from './terragruntPaths.js';
+import { deploysOwnFolder, includeAt, terragruntUnits } from './terragruntPaths.js';
 import type { DeployedCopy } from './module.js';
 import { parseTerraform, summarize, type TopBlock } from './topBlocks.js';
 
@@ -76,9 +76,14 @@ export function unitCopies(file: SourceFile, context: DiskContext | undefined): 
 
 async function readCopies(file: SourceFile, context: DiskContext): Promise<UnitCopy[]> {
   const deploying = new Set((await deployingUnits(file, context)).map((u) => u.file));
+  const folder = path.posix.normalize(path.posix.dirname(file.path));
+  const units = await terragruntUnits(context);
+  // A unit of the folder itself with no source (or `source = "."`): terragrunt runs Terraform here (adversarial 2, F3).
+  for (const unit of units)
+    if (path.posix.normalize(path.posix.dirname(unit.path)) === folder && (await deploysOwnFolder(unit, context))) deploying.add(unit.path);
   if (deploying.size === 0) return [];
   const out: UnitCopy[] = [];
-  for (const unit of await terragruntUnits(context)) {
+  for (const unit of units) {
     if (!deploying.has(unit.path)) continue;
     const files = new Map<string, { from: SourceFile; block: HBlock; sure: boolean }>();
     let unknown = false;
