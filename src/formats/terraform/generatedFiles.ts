@@ -22,7 +22,10 @@
  * of that name (terragrunt's codegen: `overwrite` replaces it, `overwrite_terragrunt` replaces one whose first line
  * ends with terragrunt's signature and fails on any other, `skip` keeps the module's, `error` fails). A file the copy
  * may or may not hold (an `if_exists` or `path` kmsfix does not read, a run that fails) is `maybe`: its names are
- * taken and none reused. A module file that a generated file may replace is `lost`: its declarations are not reused.
+ * taken and none reused. A module file that a generated file may replace is `lost`: its declarations are not reused,
+ * and its `terraform` blocks' `required_providers` do not decide `.region` (`lostTerraform`; since session 63,
+ * adversarial 2 F4: a unit's versions.tf `~> 5.0` replacing the module's `>= 6.0` got `.region`, which hashicorp/aws 5
+ * lacks: "Unsupported attribute" at plan).
  * An include kmsfix cannot read (or whose `merge_strategy` it does not read) may write any file: `unknown`.
  */
 import path from 'node:path';
@@ -45,6 +48,7 @@ export interface UnitCopy extends DeployedCopy {
   /** Those of the files the copy may hold or not. */
   maybe: (TopBlock & { writtenBy: string })[];
   lost: Set<string> | 'any';
+  lostTerraform: Set<string>;
   unknown: boolean;
   lock: TopBlock[];
 }
@@ -124,7 +128,16 @@ async function readCopies(file: SourceFile, context: DiskContext): Promise<UnitC
           () => [],
         )
       : [];
-    out.push({ unit: unit.path, generated, maybe, lost: lostAny ? 'any' : await declaredIn(file, lostFiles, context), unknown, lock });
+    const replaced = await declaredIn(file, lostFiles, context);
+    out.push({
+      unit: unit.path,
+      generated,
+      maybe,
+      lost: lostAny ? 'any' : replaced.data,
+      lostTerraform: replaced.terraform,
+      unknown,
+      lock,
+    });
   }
   return out;
 }
@@ -153,9 +166,13 @@ async function landing(file: SourceFile, from: SourceFile, g: HBlock, context: D
   return { loads: 'maybe', replaces: name };
 }
 
-/** The data sources the module folder's files of these names declare. */
-async function declaredIn(file: SourceFile, names: Set<string>, context: DiskContext): Promise<Set<string>> {
-  const out = new Set<string>();
+/** The data sources the module folder's files of these names declare, and the text of their `terraform` blocks. */
+async function declaredIn(
+  file: SourceFile,
+  names: Set<string>,
+  context: DiskContext,
+): Promise<{ data: Set<string>; terraform: Set<string> }> {
+  const out = { data: new Set<string>(), terraform: new Set<string>() };
   if (names.size === 0) return out;
   for (const f of await context.folderFiles(file, '.', (n) => names.has(n))) {
     if (f.unreadable) continue;
@@ -163,7 +180,9 @@ async function declaredIn(file: SourceFile, names: Set<string>, context: DiskCon
       (d) => summarize(d, f.text),
       () => [],
     );
-    for (const t of tops) if (t.type === 'data' && t.labels.length === 2) out.add(`data.${t.labels[0]}.${t.labels[1]}`);
+    for (const t of tops)
+      if (t.type === 'data' && t.labels.length === 2) out.data.add(`data.${t.labels[0]}.${t.labels[1]}`);
+      else if (t.type === 'terraform') out.terraform.add(t.text);
   }
   return out;
 }
