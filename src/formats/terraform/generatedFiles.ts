@@ -22,7 +22,10 @@
  * of that name (terragrunt's codegen: `overwrite` replaces it, `overwrite_terragrunt` replaces one whose first line
  * ends with terragrunt's signature and fails on any other, `skip` keeps the module's, `error` fails). A file the copy
  * may or may not hold (an `if_exists` or `path` kmsfix does not read, a run that fails) is `maybe`: its names are
- * taken and none reused. A module file that a generated file may replace is `lost`: its declarations are not reused.
+ * taken and none reused. A module file that a generated file may replace is `lost`: its declarations are not reused,
+ * and its `terraform` blocks' `required_providers` do not decide `.region` (`lostTerraform`; since session 63,
+ * adversarial 2 F4: a unit's versions.tf `~> 5.0` replacing the module's `>= 6.0` got `.region`, which hashicorp/aws 5
+ * lacks: "Unsupported attribute" at plan).
  * An include kmsfix cannot read (or whose `merge_strategy` it does not read) may write any file: `unknown`.
  */
 import path from 'node:path';
@@ -32,7 +35,7 @@ import { isStr } from './hclvalue.js';
 import { parseHcl, type HBlock } from './parse.js';
 import { terragruntIncludes } from './terragruntConfig.js';
 import { generateDisabled, generateHeredoc } from './terragruntGenerate.js';
-import { includeAt, terragruntUnits } from './terragruntPaths.js';
+import { deploysOwnFolder, includeAt, terragruntUnits } from './terragruntPaths.js';
 import type { DeployedCopy } from './module.js';
 import { parseTerraform, summarize, type TopBlock } from './topBlocks.js';
 
@@ -45,6 +48,7 @@ export interface UnitCopy extends DeployedCopy {
   /** Those of the files the copy may hold or not. */
   maybe: (TopBlock & { writtenBy: string })[];
   lost: Set<string> | 'any';
+  lostTerraform: Set<string>;
   unknown: boolean;
   lock: TopBlock[];
 }
@@ -76,9 +80,14 @@ export function unitCopies(file: SourceFile, context: DiskContext | undefined): 
 
 async function readCopies(file: SourceFile, context: DiskContext): Promise<UnitCopy[]> {
   const deploying = new Set((await deployingUnits(file, context)).map((u) => u.file));
+  const folder = path.posix.normalize(path.posix.dirname(file.path));
+  const units = await terragruntUnits(context);
+  // A unit of the folder itself with no source (or `source = "."`): terragrunt runs Terraform here (adversarial 2, F3).
+  for (const unit of units)
+    if (path.posix.normalize(path.posix.dirname(unit.path)) === folder && (await deploysOwnFolder(unit, context))) deploying.add(unit.path);
   if (deploying.size === 0) return [];
   const out: UnitCopy[] = [];
-  for (const unit of await terragruntUnits(context)) {
+  for (const unit of units) {
     if (!deploying.has(unit.path)) continue;
     const files = new Map<string, { from: SourceFile; block: HBlock; sure: boolean }>();
     let unknown = false;
@@ -119,7 +128,16 @@ async function readCopies(file: SourceFile, context: DiskContext): Promise<UnitC
           () => [],
         )
       : [];
-    out.push({ unit: unit.path, generated, maybe, lost: lostAny ? 'any' : await declaredIn(file, lostFiles, context), unknown, lock });
+    const replaced = await declaredIn(file, lostFiles, context);
+    out.push({
+      unit: unit.path,
+      generated,
+      maybe,
+      lost: lostAny ? 'any' : replaced.data,
+      lostTerraform: replaced.terraform,
+      unknown,
+      lock,
+    });
   }
   return out;
 }
@@ -148,9 +166,13 @@ async function landing(file: SourceFile, from: SourceFile, g: HBlock, context: D
   return { loads: 'maybe', replaces: name };
 }
 
-/** The data sources the module folder's files of these names declare. */
-async function declaredIn(file: SourceFile, names: Set<string>, context: DiskContext): Promise<Set<string>> {
-  const out = new Set<string>();
+/** The data sources the module folder's files of these names declare, and the text of their `terraform` blocks. */
+async function declaredIn(
+  file: SourceFile,
+  names: Set<string>,
+  context: DiskContext,
+): Promise<{ data: Set<string>; terraform: Set<string> }> {
+  const out = { data: new Set<string>(), terraform: new Set<string>() };
   if (names.size === 0) return out;
   for (const f of await context.folderFiles(file, '.', (n) => names.has(n))) {
     if (f.unreadable) continue;
@@ -158,7 +180,9 @@ async function declaredIn(file: SourceFile, names: Set<string>, context: DiskCon
       (d) => summarize(d, f.text),
       () => [],
     );
-    for (const t of tops) if (t.type === 'data' && t.labels.length === 2) out.add(`data.${t.labels[0]}.${t.labels[1]}`);
+    for (const t of tops)
+      if (t.type === 'data' && t.labels.length === 2) out.data.add(`data.${t.labels[0]}.${t.labels[1]}`);
+      else if (t.type === 'terraform') out.terraform.add(t.text);
   }
   return out;
 }

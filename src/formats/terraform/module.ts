@@ -63,6 +63,11 @@ export interface DeployedCopy {
   maybe?: TopBlock[];
   /** The module's own data sources the copy may lack (a generated file replaces their file); 'any': kmsfix cannot tell which. */
   lost?: Set<string> | 'any';
+  /**
+   * The text of the module's `terraform` blocks the copy may lack (a generated file replaces their file): their
+   * `required_providers` do not decide `.region` there (none of the module's do when `lost` is 'any').
+   */
+  lostTerraform?: Set<string>;
   /** Whether files kmsfix cannot read may be generated into the copy (an include it cannot read). */
   unknown?: boolean;
   lock: TopBlock[];
@@ -325,13 +330,16 @@ export function moduleInfo(
 /**
  * The attribute of `data "aws_region"` that holds the Region's name (ModuleInfo.regionAttribute): `region` when the
  * module requires hashicorp/aws 6 or later; for a module terragrunt units deploy, when each unit's copy does (its
- * generated files' constraints and the module's; with none, the unit's lock file, else the module's).
+ * generated files' constraints and the module's but those of a file a generated one replaces; with none, the unit's
+ * lock file, else the module's).
  */
 function regionAttributeOf(tops: TopBlock[], copies: DeployedCopy[]): 'name' | 'region' {
   const six = (all: TopBlock[]) => awsProviderMajor(all) >= 6;
   if (copies.length === 0) return six(tops) ? 'region' : 'name';
-  // awsProviderMajor reads the first lock file's block: the unit's, before the module folder's.
-  return copies.every((c) => six([...c.generated, ...c.lock, ...tops])) ? 'region' : 'name';
+  // awsProviderMajor reads the first lock file's block: the unit's, before the module folder's. The `terraform` blocks
+  // of a module file a generated one replaces are not the copy's (since session 63, adversarial 2 F4).
+  const kept = (c: DeployedCopy) => tops.filter((t) => t.type !== 'terraform' || (c.lost !== 'any' && !c.lostTerraform?.has(t.text)));
+  return copies.every((c) => six([...c.generated, ...c.lock, ...kept(c)])) ? 'region' : 'name';
 }
 
 const FIX_DATA = ['aws_caller_identity', 'aws_partition', 'aws_region'] as const;

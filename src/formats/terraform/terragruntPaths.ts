@@ -265,3 +265,19 @@ export async function deploysFolderOf(
     target === folder ||
     (real !== undefined && (await context.realFolder?.(unit, path.posix.relative(path.posix.dirname(unit.path), target))) === real);
 }
+
+/**
+ * Whether a unit deploys its own folder: its source resolves to it (`source = "."`), or it has none, of its own or
+ * from an include (terragrunt then runs Terraform in the unit's folder: its `.tf` files are the module, and the unit's
+ * generate blocks write there). Since session 63, adversarial pass 2 F3: before, only a unit whose source names a
+ * module folder counted, and a fix declared again the data sources such a unit's generated provider.tf declares
+ * (`terraform init`: "Duplicate data ... configuration"). A source kmsfix does not read (an expression, a remote
+ * address, an include it cannot read) is not this folder.
+ */
+export async function deploysOwnFolder(unit: SourceFile, context: DiskContext): Promise<boolean> {
+  const own = path.posix.normalize(path.posix.dirname(unit.path));
+  const target = await unitTarget(unit, context);
+  if (target?.kind === 'folder') return path.posix.normalize(target.folder) === own;
+  if (target !== undefined || hasTerraformSource(unit.text)) return false;
+  return (await includedSourceText(unit, context)) === undefined;
+}
