@@ -188,8 +188,10 @@ function keyRead(text: string, node: CNode | null | undefined, defaults?: Defaul
     const p = placeholderIn(s);
     if (p !== undefined) return { state: 'unreadable', source: placeholderSetting('KMSMasterKeyId', p), raw };
     // A Serverless Framework variable (`${file(...)}`, `${param:x}`, `${self:...}`): what the service gives it.
-    // A value the service file holds that a variable names is read as the key written here is (variables.ts KeyReader).
-    const service = defaults?.service ? serviceKeySetting(s, defaults, source, raw, (n) => keySetting(text, n, defaults)) : undefined;
+    // A value the service file holds that a variable names is read as the key written here is (variables.ts KeyReader):
+    // `!Ref AWS::NoValue` too, the key not written.
+    const held = (n: CNode) => keySetting(text, isNoValue(n) ? undefined : n, defaults);
+    const service = defaults?.service ? serviceKeySetting(s, defaults, source, raw, held) : undefined;
     if (service) return service;
     return { state: 'literal', source, text: s, raw };
   }

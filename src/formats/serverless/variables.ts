@@ -18,7 +18,7 @@ import { type CMap, type CNode, child, resolveAlias, scalarString } from '../yam
  * in SSM, computed in code); undefined when none is (a key as written, or passed at deploy).
  */
 export function serverlessKey(s: string, service: CMap, read?: KeyReader): 'managed' | string | undefined {
-  return keyOf(s, { service, read, memo: new Map(), busy: new Set() }, 0);
+  return keyOf(s, { service, read, memo: new Map(), busy: new Set(), chosen: new Map() }, 0);
 }
 
 /**
@@ -34,6 +34,8 @@ interface Walk {
   read: KeyReader | undefined;
   memo: Map<string, Values>;
   busy: Set<string>;
+  /** What each map chosen by a variable gives (keyOf), read once; null while it is read (one naming itself). */
+  chosen: Map<string, 'managed' | string | undefined | null>;
 }
 
 /** What a chain gives: its values (deduplicated), whether it may give none, and whether they were too many to read. */
@@ -43,40 +45,25 @@ interface Values {
   tooMany?: true;
 }
 
-/** How many chains were evaluated (for tests: a key's variables are read in time linear in the service file). */
+/** How many chains (and maps chosen by a variable) were evaluated (for tests: a key's variables are read in time linear in the service file). */
 export const evaluations = { count: 0 };
 
 /** At most this many values a key's variable may take, read (more: not known). */
 export const MAX_VALUES = 256;
 
 function keyOf(s: string, walk: Walk, depth: number): 'managed' | string | undefined {
-  const service = walk.service;
   // A map chosen by a variable (`${self:custom.kmsKey.${sls:stage}}`, `${self:custom.stages.${sls:stage}.kmsKey}`, with
   // or without a fallback for a stage the map lacks): each of its entries may be the key, and the fallback.
   const chosen = /^\$\{\s*self:([\w.-]+)\.\$\{[^{}]*\}((?:\.[\w-]+)*)\s*(?:,\s*(?:(['"]?)([^'"{}]*)\3|\$\{[^{}]*\})\s*)?\}$/.exec(s.trim());
-  // Values on the way that a serverless.ts computes in code (CNode.code): what they hold is not known.
-  const computed: string[] = [];
   // A fallback that is a variable (`self:custom.ddbKey`, `${self:custom.ddbKey}`), not a literal: the chain reads it.
   const literalFallback = chosen?.[4] === undefined ? !/,/.test(s) : chosen[3] !== '' || !SOURCE.test(chosen[4].trim());
   if (chosen && literalFallback) {
-    const map = codeAt(service, chosen[1].split('.'));
-    if (map?.code) return computedWords([chosen[1]]);
-    const rest = chosen[2] ? chosen[2].slice(1).split('.') : [];
-    const managed = (map?.kind === 'map' ? map.pairs : [])
-      .filter((p) => {
-        const node = codeAt(p.value, rest);
-        if (node?.code) computed.push([chosen[1], p.key, ...rest].join('.'));
-        const v = scalarString(node ?? null);
-        return v !== undefined && isAwsManagedKeyRef(v);
-      })
-      .map((p) => [chosen[1], p.key, ...rest].join('.'));
-    if (chosen[4] !== undefined && isAwsManagedKeyRef(chosen[4])) managed.push('its fallback, for a stage the map lacks');
-    // Every entry (and the fallback, if any) the AWS managed key: that key, whichever stage (a variable fallback: not known).
-    const entries = map?.kind === 'map' ? map.pairs.length : 0;
-    const fallback = /,/.test(s) ? (chosen[4] !== undefined ? 1 : -1) : 0;
-    if (entries > 0 && fallback >= 0 && managed.length === entries + fallback) return 'managed';
-    if (managed.length) return `whose value may be ${AWS_MANAGED_ALIAS} (${managed.join(', ')})`;
-    return computed.length ? computedWords(computed) : undefined;
+    // Read once per reading of the key (a map whose entries choose from maps: each map once); one naming itself: passed.
+    if (walk.chosen.has(s)) return walk.chosen.get(s) ?? undefined;
+    walk.chosen.set(s, null);
+    const found = chosenKey(chosen, walk, depth);
+    walk.chosen.set(s, found);
+    return found;
   }
   // A key that names an AWS managed key's alias, its service a variable (`alias/aws/${sls:stage}`): alias/aws/dynamodb,
   // or another service's AWS managed key, which DynamoDB cannot use; never a customer-managed key.
@@ -85,6 +72,32 @@ function keyOf(s: string, walk: Walk, depth: number): 'managed' | string | undef
   const chain = chainOf(s);
   if (!chain) return undefined;
   return judge(evaluate(chain, walk, depth));
+}
+
+/**
+ * A map chosen by a variable (`${self:custom.kmsKey.${sls:stage}}`): each entry may be the key, and the literal fallback
+ * for a stage the map lacks. Each entry is read as a `self:` value is (selfValues: `dev: ${self:custom.awsKey}`, a !Sub
+ * ending with the managed alias), named by its path (an adversarial pass found such entries customer-managed, read as
+ * their text, where the same value behind `${self:custom.x}` is the AWS managed key).
+ */
+function chosenKey(chosen: RegExpExecArray, walk: Walk, depth: number): 'managed' | string | undefined {
+  evaluations.count++;
+  const map = codeAt(walk.service, chosen[1].split('.'));
+  if (map?.code) return computedWords([chosen[1]]);
+  const rest = chosen[2] ? chosen[2].slice(1).split('.') : [];
+  const pairs = map?.kind === 'map' ? map.pairs : [];
+  const outcomes: Outcome[] = [];
+  let tooMany = false;
+  for (const p of pairs) {
+    const from = [chosen[1], p.key, ...rest].join('.');
+    const found = selfValues(codeAt(p.value, rest), from, walk, depth);
+    if (found.tooMany) tooMany = true;
+    for (const o of found.outcomes) outcomes.push('value' in o ? { value: o.value, from } : o);
+  }
+  if (chosen[4] !== undefined) outcomes.push({ value: chosen[4], from: 'its fallback, for a stage the map lacks' });
+  // No entry: the key is the fallback only where a stage is missing; otherwise passed where kmsfix does not look.
+  if (pairs.length === 0) outcomes.push({ passed: chosen[1] });
+  return judge(tooMany ? { outcomes, open: false, tooMany } : { outcomes, open: false });
 }
 
 /** `alias/aws/` (or an ARN's `:alias/aws/`) followed by a Serverless variable. */
@@ -155,10 +168,21 @@ function evaluate(chain: string[], walk: Walk, depth: number): Values {
   return found;
 }
 
+/** How many variables deep a key's are followed (`${self:custom.a}`, a: `${self:custom.b}`...). */
+export const MAX_DEPTH = 8;
+
 /** The values of a chain a source names (a variable, or a `self:` value that is one), or undefined past the depth or on a cycle. */
 function nested(chain: string[], walk: Walk, depth: number): Values | undefined {
-  return depth < 8 && !walk.busy.has(chain.join('\u0000')) ? evaluate(chain, walk, depth + 1) : undefined;
+  return depth < MAX_DEPTH && !walk.busy.has(chain.join('\u0000')) ? evaluate(chain, walk, depth + 1) : undefined;
 }
+
+/**
+ * A variable past the depth kmsfix follows (`from` names it): where the chain ends is not known, and it may be the AWS
+ * managed key (an adversarial pass found a chain of twelve `self:` values ending with alias/aws/dynamodb customer-managed).
+ */
+const tooDeep = (from: string): { said: string } => ({
+  said: `whose value (${from}) is a chain of variables more than ${MAX_DEPTH} deep, too deep for kmsfix to follow (it may end at ${AWS_MANAGED_ALIAS})`,
+});
 
 function evaluateOnce(chain: string[], walk: Walk, depth: number): Values {
   const service = walk.service;
@@ -190,54 +214,26 @@ function evaluateOnce(chain: string[], walk: Walk, depth: number): Values {
       if (!inner.open) return closed();
       continue;
     }
+    if (variable && depth >= MAX_DEPTH) {
+      add(tooDeep(item));
+      continue;
+    }
     if (quoted || !SOURCE.test(item)) {
       add({ value: quoted ? quoted[2] : item, from: chain.length > 1 ? 'its fallback' : item });
       return closed();
     }
     // A map chosen by the stage (`self:custom.kmsKey.${sls:stage}`): its entries (serverlessKey); a stage it lacks: the next source.
-    if (depth < 8 && chosenMap(`\${${item}}`)) {
-      const said = keyOf(`\${${item}}`, walk, depth + 1);
+    if (chosenMap(`\${${item}}`)) {
+      const said = depth < MAX_DEPTH ? keyOf(`\${${item}}`, walk, depth + 1) : tooDeep(item).said;
       add(said === 'managed' ? { value: AWS_MANAGED_ALIAS, from: item } : said ? { said } : { passed: item });
       continue;
     }
     const self = /^self:([\w.-]+)$/.exec(item);
     const param = /^param:([\w-]+)$/.exec(item);
     if (self) {
-      const node = codeAt(service, self[1].split('.'));
-      if (node?.code) {
-        add({ computed: self[1] });
-        return closed();
-      }
-      const v = node?.kind === 'scalar' ? scalarString(node) : undefined;
-      const valueChain = v?.includes('${') ? chainOf(v) : undefined;
-      if (valueChain && chosenMap(v!)) {
-        // A variable whose value is another (`key: ${self:custom.awsKey}`): what that one gives (an adversarial pass
-        // found `${self:custom.key}` customer-managed where custom.awsKey is alias/aws/dynamodb).
-        if (depth < 8) {
-          const said = keyOf(v!, walk, depth + 1);
-          add(said === 'managed' ? { value: AWS_MANAGED_ALIAS, from: self[1] } : said ? { said } : { passed: self[1] });
-          return closed();
-        }
-      } else if (valueChain) {
-        const inner = nested(valueChain, walk, depth);
-        if (inner) {
-          addAll(inner);
-          if (!inner.open) return closed();
-          continue;
-        }
-      } else if (node && !(node.kind === 'scalar' && node.value === null)) {
-        // Any other value the file holds (a string with variables in it, `arn:aws:kms:${aws:region}:...:alias/aws/dynamodb`;
-        // a Fn::Join, a !Sub; a dynamic reference): what the same value written as the key is (an adversarial pass found
-        // these customer-managed, "passed at deploy", where the same text in the table is aws-managed or unknown).
-        const o = heldValue(node, self[1], walk.read);
-        if (o) {
-          add(o);
-          return closed();
-        }
-      }
-      // Not in the service file (or a value past what kmsfix follows: a chain nested too deep, or naming itself): it
-      // may be set where kmsfix does not look, or the next source decides.
-      add({ passed: self[1] });
+      const found = selfValues(codeAt(service, self[1].split('.')), self[1], walk, depth);
+      addAll(found);
+      if (!found.open) return closed();
       continue;
     }
     if (param) {
@@ -267,6 +263,37 @@ function evaluateOnce(chain: string[], walk: Walk, depth: number): Values {
   return tooMany ? { outcomes, open: true, tooMany: true } : { outcomes, open: true };
 }
 
+/**
+ * The values of a value the service file holds at `from` (`self:custom.x`, or an entry of a map chosen by the stage):
+ * another variable (`x: ${self:custom.awsKey}`): what that one gives; any other value, what the same value written as
+ * the key is (heldValue); none there (or naming itself): passed, and the next source decides.
+ */
+function selfValues(node: CNode | null | undefined, from: string, walk: Walk, depth: number): Values {
+  const one = (o: Outcome, open = false): Values => ({ outcomes: [o], open });
+  if (node?.code) return one({ computed: from });
+  const v = node?.kind === 'scalar' ? scalarString(node) : undefined;
+  const valueChain = v?.includes('${') ? chainOf(v) : undefined;
+  if (valueChain && depth >= MAX_DEPTH) return one(tooDeep(from));
+  if (valueChain && chosenMap(v!)) {
+    // A variable whose value is another (`key: ${self:custom.awsKey}`): what that one gives (an adversarial pass
+    // found `${self:custom.key}` customer-managed where custom.awsKey is alias/aws/dynamodb).
+    const said = keyOf(v!, walk, depth + 1);
+    return one(said === 'managed' ? { value: AWS_MANAGED_ALIAS, from } : said ? { said } : { passed: from });
+  }
+  if (valueChain) {
+    const inner = nested(valueChain, walk, depth);
+    if (inner) return inner;
+  } else if (node && !(node.kind === 'scalar' && node.value === null)) {
+    // Any other value the file holds (a string with variables in it, `arn:aws:kms:${aws:region}:...:alias/aws/dynamodb`;
+    // a Fn::Join, a !Sub; a dynamic reference): what the same value written as the key is (an adversarial pass found
+    // these customer-managed, "passed at deploy", where the same text in the table is aws-managed or unknown).
+    const o = heldValue(node, from, walk.read);
+    if (o) return one(o);
+  }
+  // Not in the service file (or naming itself): it may be set where kmsfix does not look, or the next source decides.
+  return one({ passed: from }, true);
+}
+
 /** Values the key reader is reading (a value that leads back to itself through a parameter's Default is not read again). */
 const reading = new Set<CNode>();
 
@@ -289,6 +316,8 @@ function heldValue(node: CNode, from: string, read: KeyReader | undefined): Outc
   }
   if (setting.state === 'unreadable') return { said: `whose value (${from}) ${setting.source.replace(/^KMSMasterKeyId /, '')}` };
   if (setting.text !== undefined) return { value: setting.text, from };
+  // No key (`{ Ref: AWS::NoValue }`, the key reader's absent): SSE with no KMSMasterKeyId, the AWS managed key, as in place.
+  if (setting.state === 'absent') return { value: AWS_MANAGED_ALIAS, from };
   // A reference or an expression whose text is not known (a key of the template: as written in place), a null.
   return setting.state === 'literal' ? undefined : { value: setting.source, from };
 }

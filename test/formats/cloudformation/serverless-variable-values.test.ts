@@ -108,8 +108,15 @@ const chains = (n: number, last: string) =>
 it.each([6, 16])('nine chained entries of %i sources each: each chain read once, the table reported', async (n) => {
   evaluations.count = 0;
   const passed = await scan(service(chains(n, '${opt:key}'), '${self:custom.v0}'));
-  // A key passed at deploy (customer-managed), as one source each gives; not an error, the table kept.
-  expect([passed.status, passed.message]).toEqual(['customer-managed', 'Encrypted with customer-managed key ${self:custom.v0}']);
+  // v8's value, a ninth variable, is past the depth kmsfix follows: not known (second adversarial pass, L1: it was read
+  // as a key passed at deploy, customer-managed, as any chain cut there, also one ending with the managed alias); not
+  // an error, the table kept.
+  expect([passed.status, passed.message]).toEqual([
+    'unknown',
+    'KMSMasterKeyId is ${self:custom.v0}, whose value (custom.v8) is a chain of variables more than 8 deep, too deep for ' +
+      'kmsfix to follow (it may end at alias/aws/dynamodb): not known from the code alone, so kmsfix does not change it: ' +
+      'check the deployed value or set it explicitly',
+  ]);
   // Nine chains, each once.
   expect(evaluations.count).toBe(9);
   const managed = await scan(service(chains(n, 'alias/aws/dynamodb'), '${self:custom.v0}'));
@@ -128,4 +135,61 @@ it(`a variable with more than ${MAX_VALUES} possible values: unknown, saying so`
   // Just under the cap: each a customer-managed key, read.
   const fewer = [...Array(MAX_VALUES).keys()].map((i) => `  s${i}:\n    key: arn:aws:kms:us-east-1:111122223333:key/k${i}\n`).join('');
   expect((await scan(`${service('  other: x\n', '${param:key}')}params:\n${fewer}`)).status).toBe('customer-managed');
+});
+
+/**
+ * Second adversarial pass of session 63. F1: the entries of a map chosen by the stage were read as their text, so an
+ * entry that is itself a variable naming the managed alias, or a !Sub ending with it, was customer-managed; each entry
+ * is now read as a `self:` value is. F2: `custom.x: { Ref: AWS::NoValue }` behind `${self:custom.x}` was customer-managed
+ * where in place it is the key not written (aws-managed). L1: a chain of `self:` values deeper than kmsfix follows was
+ * customer-managed; where it ends is not known (it may be the managed alias): unknown.
+ */
+const SUB_MANAGED = "!Sub 'arn:aws:kms:${AWS::Region}:${AWS::AccountId}:alias/aws/dynamodb'";
+
+it.each([
+  // One entry the AWS managed key through another variable: unknown, naming it.
+  [`  awsa: alias/aws/dynamodb\n  keys:\n    dev: \${self:custom.awsa}\n    prod: ${KEY}\n`, '${self:custom.keys.${sls:stage}}', 'unknown'],
+  // Every entry the AWS managed key (a !Sub ending with it; through a variable, under a stage's path).
+  [`  keys:\n    dev: ${SUB_MANAGED}\n    prod: ${SUB_MANAGED}\n`, '${self:custom.keys.${sls:stage}}', 'aws-managed'],
+  [
+    `  awsa: alias/aws/dynamodb\n  stages:\n    dev:\n      key: \${self:custom.awsa}\n`,
+    '${self:custom.stages.${sls:stage}.key}',
+    'aws-managed',
+  ],
+  // Customer-managed keys through variables stay so.
+  [`  cmk: ${KEY}\n  keys:\n    dev: \${self:custom.cmk}\n    prod: ${KEY}\n`, '${self:custom.keys.${sls:stage}}', 'customer-managed'],
+])('a map chosen by the stage: each entry read as a self: value (%#: %s)', async (custom, key, status) => {
+  const t = await scan(service(custom, key));
+  expect(t.status).toBe(status);
+  if (status === 'unknown') expect(t.message).toContain('whose value may be alias/aws/dynamodb (custom.keys.dev)');
+});
+
+it('a map chosen by the stage whose entries choose from maps: each map read once, not once per path', async () => {
+  // Eight maps of eight entries, each entry choosing from the next map: 8^8 paths if each were read again.
+  const maps = [...Array(8).keys()]
+    .map((i) => `  m${i}:\n${[...Array(8).keys()].map((j) => `    s${j}: \${self:custom.m${i + 1}.\${sls:stage}}\n`).join('')}`)
+    .join('');
+  evaluations.count = 0;
+  const t = await scan(service(`${maps}  m8:\n    dev: alias/aws/dynamodb\n`, '${self:custom.m0.${sls:stage}}'));
+  expect(t.status).toBe('aws-managed');
+  // Nine maps, each once.
+  expect(evaluations.count).toBe(9);
+});
+
+it('custom.x: { Ref: AWS::NoValue } behind ${self:custom.x} is the key not written, as in place: aws-managed', async () => {
+  const inPlace = await scan(service('  other: x\n', '{ Ref: AWS::NoValue }'));
+  const viaSelf = await scan(service('  nov: { Ref: AWS::NoValue }\n', '${self:custom.nov}'));
+  const inMap = await scan(service('  keys:\n    dev: !Ref AWS::NoValue\n', '${self:custom.keys.${sls:stage}}'));
+  expect([inPlace.status, viaSelf.status, inMap.status]).toEqual(['aws-managed', 'aws-managed', 'aws-managed']);
+});
+
+it('a chain of self: values deeper than kmsfix follows is unknown, saying so; one just within it is read', async () => {
+  const chain = (n: number) =>
+    [...Array(n).keys()].map((i) => `  d${i}: \${self:custom.d${i + 1}}\n`).join('') + `  d${n}: alias/aws/dynamodb\n`;
+  const deep = await scan(service(chain(12), '${self:custom.d0}'));
+  expect([deep.status, deep.fixable]).toEqual(['unknown', false]);
+  expect(deep.message).toContain('whose value (custom.d8) is a chain of variables more than 8 deep, too deep for kmsfix to follow');
+  expect((await scan(service(chain(8), '${self:custom.d0}'))).status).toBe('aws-managed');
+  // A customer-managed key at the end: not known either (kmsfix did not read that far).
+  expect((await scan(service(chain(12).replace('alias/aws/dynamodb', KEY), '${self:custom.d0}'))).status).toBe('unknown');
 });
