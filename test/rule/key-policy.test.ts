@@ -40,11 +40,13 @@ async function keyPolicies(family: Family, files: MemoryFile[]): Promise<KeyPoli
       ? cfnKeyPolicies(f.text)
       : family === 'pulumi-yaml'
         ? pulumiYamlKeyPolicies(f.text)
-        : /\.ts$|(?:^|\/)serverless\.[cm]?js$/.test(f.path)
-          ? isServerlessTs(f.text)
-            ? serverlessTsKeyPolicies(f.text)
-            : runTsKeyPolicies(f.text)
-          : [],
+        : /(?:^|\/)sst\.config\.ts$/.test(f.path)
+          ? [] // an SST app's config (its globals, $config and $app, are SST's): no key of a fix's in it
+          : /\.ts$|(?:^|\/)serverless\.[cm]?js$/.test(f.path)
+            ? isServerlessTs(f.text)
+              ? serverlessTsKeyPolicies(f.text)
+              : runTsKeyPolicies(f.text)
+            : [],
   );
 }
 
