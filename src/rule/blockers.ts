@@ -432,6 +432,20 @@ export function blockerText(o: Obstacle, words: Vocabulary): string {
         'deploy, then run kmsfix again'
       );
     case 'module-inputs':
+      // A folder terragrunt units deploy, no module block calling it: their inputs are where the switch and the key go
+      // (real-world round 47, F2: the step said "not a root module (no provider...)" and "where the module is called").
+      if (o.deployedBy?.length) {
+        const one = o.deployedBy.length === 1;
+        return (
+          `its encryption comes from ${listed(o.inputs)} of this module, which terragrunt deploys through the ${one ? 'unit' : 'units'} ` +
+          `${listed(o.deployedBy)} (as a root module, ${one ? 'its' : 'their'} inputs as its variables), not through a module block: ` +
+          'kmsfix writes no key into a module folder units deploy, nor into a unit. ' +
+          (o.addInput ? `It has no input for ${o.addInput.setting}: ${addInputStep(o.addInput)}; then c` : 'C') +
+          'reate a KMS key with rotation on (a unit of its own, e.g. of terraform-aws-modules/kms/aws) whose policy lets the account ' +
+          `use it through DynamoDB, and in ${one ? "that unit's" : "each unit's"} inputs set the switch to true and the key input to its ARN ` +
+          '(dependency.kms.outputs.key_arn), by hand'
+        );
+      }
       return (
         `its encryption comes from ${listed(o.inputs)} of this module, which the module's callers set, and this folder is not a root module ` +
         (o.calledBy

@@ -210,7 +210,8 @@ export type Obstacle =
    * (callers set them): `inputs` as the settings read them (var.x). `calledBy`: the call that makes a
    * folder with a sign of a root module (a lock file, tfvars) a child one (terraform/callers.ts).
    */
-  | { kind: 'module-inputs'; inputs: string[]; calledBy?: string; addInput?: AddedInput }
+  /** `deployedBy`: the terragrunt units that deploy the folder (no module block calls it), as the table's file names them. */
+  | { kind: 'module-inputs'; inputs: string[]; calledBy?: string; addInput?: AddedInput; deployedBy?: string[] }
   /**
    * Terraform: a call of a local module whose table sets its encryption itself (`where`: the
    * table's file and line), with no input of the call for the switch or the key (`missing`).

@@ -50,6 +50,7 @@ import { templateShape, templateSource } from './templateSources.js';
 import { isModuleFileName } from './entry.js';
 import { SHAPE, isOverrideFile, namesSet } from './overrides.js';
 import { keyFromVarFiles, outsideAssignments, setOutside, type OutsideSetters } from './varSources.js';
+import { deployingUnits } from './deployingUnits.js';
 import { switchObstacles } from './callSwitches.js';
 import { outsideSwitch } from './outsideSwitch.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
@@ -645,11 +646,15 @@ export async function evaluateInputs(file: SourceFile, det: TfDetection, context
     if (!isRoot && evaluated.length > 0) {
       const by = await called();
       const add = t.kind === 'table' ? addedInput(blocks(t.block, 'server_side_encryption')[0], env()) : undefined;
+      // The terragrunt units that deploy the folder, where no module block calls it (round 47, F2): the step names them.
+      const deployed = !by && context && !(await calledModule(file, context)) ? await deployingUnits(file, context) : [];
+      const dir = path.posix.dirname(file.path);
       t.encryption.obstacles.push({
         kind: 'module-inputs',
         inputs: evaluated,
         ...(by ? { calledBy: by } : {}),
         ...(add ? { addInput: add } : {}),
+        ...(deployed.length ? { deployedBy: deployed.map((u) => path.posix.relative(dir, u.file)) } : {}),
       });
     }
     if (context) {

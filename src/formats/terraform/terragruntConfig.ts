@@ -14,8 +14,11 @@ import { splitTop } from './split.js';
 export type TerragruntInputs =
   | { kind: 'none' }
   | { kind: 'object'; inputs: Map<string, Value> }
-  /** `known`: the names a `merge(...)` sets whatever its other arguments hold (mergedLast), with their values. */
-  | { kind: 'expression'; source: string; known?: Map<string, Value> };
+  /**
+   * `known`: the names a `merge(...)` sets whatever its other arguments hold (mergedLast), with their values. `expr`: the
+   * expression whole, as written (`source` is shortened for a message).
+   */
+  | { kind: 'expression'; source: string; expr: string; known?: Map<string, Value> };
 
 /** The top-level body of a terragrunt configuration, read once per text (a unit and the modules under it may ask). */
 const bodies = new Map<string, Value>();
@@ -78,7 +81,12 @@ export function terragruntInputs(text: string): TerragruntInputs {
   // As written, on one line, shortened for a message.
   const source = isExpr(inputs) ? inputs.expr.replace(/\s+/g, ' ') : 'an expression';
   const known = isExpr(inputs) ? mergedLast(inputs.expr) : undefined;
-  return { kind: 'expression', source: source.length > 60 ? `${source.slice(0, 57)}...` : source, ...(known ? { known } : {}) };
+  return {
+    kind: 'expression',
+    source: source.length > 60 ? `${source.slice(0, 57)}...` : source,
+    expr: isExpr(inputs) ? inputs.expr : '',
+    ...(known ? { known } : {}),
+  };
 }
 
 /**

@@ -19,8 +19,9 @@ import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { awsManagedChoice, evaluate as evaluateTerraform, localTarget, type Env } from './expression.js';
-import { isExpr, isObj, isStr, type Value } from './hclvalue.js';
+import { isExpr, isObj, isStr, readValue, type Value } from './hclvalue.js';
 import { templateNamesAwsManaged } from './managedKeyData.js';
+import { splitTop } from './split.js';
 import { terragruntLocals } from './terragruntConfig.js';
 import { includedFile } from './terragruntPaths.js';
 
@@ -96,6 +97,42 @@ async function at(
   if (!isExpr(v)) return undefined;
   if (/^(?:true|false|null|-?\d+(?:\.\d+)?)$/.test(v.expr.trim())) return { value: { expr: v.expr.trim() }, file: file.path };
   return evaluate(v.expr, file, unit, context, depth, reads, open);
+}
+
+/**
+ * The names an `inputs` expression of `file` (the unit or a file it includes) can set, when kmsfix can list them all: an
+ * object literal, the `locals` of a configuration read with `read_terragrunt_config(...)` (through a local,
+ * `local.common.locals`, or in place), a local holding an object literal, or a `merge(...)` of those. A locals block's
+ * names are written in it whatever its values are, so `inputs = merge(local.common.locals, local.region.locals)` sets
+ * no `server_side_encryption_enabled` when neither file's locals names it. Undefined for anything else (a function, a
+ * dependency output, `include.root.inputs`, a file not found): it may set any name. Before, such inputs in the
+ * `root.hcl` every unit includes left each registry-module unit `unknown` (real-world round 47, F1).
+ */
+export async function inputNames(expr: string, file: SourceFile, unit: SourceFile, context: DiskContext): Promise<Set<string> | undefined> {
+  const merge = /^merge\s*\(([\s\S]*)\)$/.exec(expr.trim());
+  const args = merge ? splitTop(merge[1]).filter((a) => a.trim() !== '') : [expr];
+  const locals = terragruntLocals(file.text);
+  const names = new Set<string>();
+  for (const arg of args) {
+    let v = readValue(arg.trim());
+    const local = isExpr(v) ? /^local\.([A-Za-z_][\w-]*)(\.locals)?$/.exec(v.expr.trim()) : null;
+    if (local) {
+      const held = locals.get(local[1]);
+      if (held === undefined) return undefined;
+      if (!local[2]) v = held;
+      else if (isExpr(held)) v = { expr: `${held.expr.trim()}.locals` };
+      else return undefined;
+    }
+    if (isObj(v)) {
+      for (const k of v.obj.keys()) names.add(k);
+      continue;
+    }
+    const read = isExpr(v) ? /^read_terragrunt_config\(\s*(.+?)\s*\)\.locals$/s.exec(v.expr.trim()) : null;
+    const other = read ? await configAt(read[1], unit, context) : undefined;
+    if (!other) return undefined;
+    for (const k of terragruntLocals(other.text).keys()) names.add(k);
+  }
+  return names;
 }
 
 /**

@@ -18,7 +18,7 @@ import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { TERRAGRUNT_UNIT_NAMES } from './entry.js';
 import { isExpr, isStr, type Value } from './hclvalue.js';
-import { hasTerraformSource, parentFolderName, terraformSource, terragruntIncludes } from './terragruntConfig.js';
+import { hasTerraformSource, parentFolderName, terraformSource, terragruntIncludes, terragruntLocals } from './terragruntConfig.js';
 import { unitDeploys } from './terragruntSkip.js';
 
 /**
@@ -147,13 +147,16 @@ export async function includeAt(
 }
 
 /** The target of a source as written in the unit or a file it includes: resolved from the unit's folder. */
-async function sourceTarget(source: string, unit: SourceFile, context: DiskContext): Promise<UnitTarget | undefined> {
+async function sourceTarget(source: string, unit: SourceFile, context: DiskContext, depth = 0): Promise<UnitTarget | undefined> {
   const dir = path.posix.dirname(unit.path);
   if (/^\.\.?(\/|$)/.test(source)) return literalPath(source) === undefined ? undefined : folderAt(dir, source);
   const m = /^\$\{\s*([^{}]*?)\s*\}(.*)$/s.exec(source);
   const rest = m ? literalPath(m[2]) : undefined;
   // Not a local source (`git::...${local.ref}`, `tfr:///...`), or a path with more interpolations than the first.
   if (!m || rest === undefined) return undefined;
+  // `${include.root.locals.module_dir}/dynamodb-table`: the include's local put in place (round 47, F2).
+  const local = depth === 0 ? await includeLocal(m[1], unit, context) : undefined;
+  if (local !== undefined) return sourceTarget(`${local}${m[2]}`, unit, context, depth + 1);
   const base = await pathFunction(m[1], unit, context);
   if (typeof base === 'string') return folderAt(base, rest);
   const tail = path.posix
@@ -164,6 +167,42 @@ async function sourceTarget(source: string, unit: SourceFile, context: DiskConte
   const last = tail.lastIndexOf('..');
   const named = tail.slice(last + 1).join('/');
   return named === '' ? undefined : { kind: 'unresolved', tail: named, source, why: base.why };
+}
+
+/**
+ * A source's first part read from the locals of a file the unit includes, as terragrunt exposes them (`include "root" {
+ * expose = true }`, `${include.root.locals.module_dir}`): ziggy6792/terragrunt-cdktf's `module_dir =
+ * "${local.root_dir}/tgr/modules"` with `root_dir = get_repo_root()`. A local written as a path function call, a
+ * string whose interpolations are the file's other such locals, or one of them: the text it stands for
+ * (`${get_repo_root()}/tgr/modules`), which the unit's context resolves as terragrunt evaluates an included file.
+ * Undefined for any other first part or value (it stays unresolved). Before, such a source was unresolved and the
+ * units deploying the folder went unnamed (real-world round 47, F2).
+ */
+async function includeLocal(first: string, unit: SourceFile, context: DiskContext): Promise<string | undefined> {
+  const m = /^include\.([A-Za-z_][\w-]*)\.locals\.([A-Za-z_][\w-]*)$/.exec(first.trim());
+  const inc = m ? terragruntIncludes(unit.text).find((i) => i.label === m[1]) : undefined;
+  const file = inc ? await includeAt(unit, inc.path, context) : undefined;
+  if (!m || !file || !('text' in file)) return undefined;
+  const locals = terragruntLocals(file.text);
+  const text = (name: string, depth: number): string | undefined => {
+    const v = locals.get(name);
+    if (depth <= 0 || v === undefined) return undefined;
+    if (isExpr(v)) {
+      const e = v.expr.trim();
+      const other = /^local\.([A-Za-z_][\w-]*)$/.exec(e);
+      if (other) return text(other[1], depth - 1);
+      return /^[a-z_]+\([^{}]*\)$/.test(e) ? `\${${e}}` : undefined;
+    }
+    if (!isStr(v)) return undefined;
+    let read = true;
+    const out = v.str.replace(/\$\{\s*local\.([A-Za-z_][\w-]*)\s*\}/g, (_, n: string) => {
+      const t = text(n, depth - 1);
+      if (t === undefined) read = false;
+      return t ?? '';
+    });
+    return read ? out : undefined;
+  };
+  return text(m[2], 8);
 }
 
 /** A local path as written after a source's first part: no interpolation, query or fragment (undefined then). */

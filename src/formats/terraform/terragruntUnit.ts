@@ -28,7 +28,7 @@ import { isTableWrapper, REGISTRY_MODULES, type RegistryModule, wrapperNote } fr
 import { blockComments, suppressionsOf } from './suppress.js';
 import { parentFolderName, terragruntIncludes, terragruntInputs } from './terragruntConfig.js';
 import { generatedTables } from './terragruntGenerate.js';
-import { keyAsTerraform, throughLocals } from './terragruntLocals.js';
+import { inputNames, keyAsTerraform, throughLocals } from './terragruntLocals.js';
 import { includeAt, includedSourceText } from './terragruntPaths.js';
 import { unitVarFiles } from './terragruntVarFiles.js';
 
@@ -134,7 +134,12 @@ async function unitCall(
     }
     const where = path.posix.relative(dir, found.path);
     const inputs = terragruntInputs(found.text);
-    if (inputs.kind === 'expression') unread.push(`${label} (the inputs of ${where}: ${inputs.source})`);
+    if (inputs.kind === 'expression') {
+      // Inputs whose every name kmsfix can list (the locals of read_terragrunt_config files, merged): read when they name
+      // none of the module's encryption inputs (round 47, F1); otherwise they may set them.
+      const names = context ? await inputNames(inputs.expr, found, file, context) : undefined;
+      if (!names || wanted.some((n) => names.has(n))) unread.push(`${label} (the inputs of ${where}: ${inputs.source})`);
+    }
     if (inputs.kind !== 'object') continue;
     for (const n of wanted) {
       const v = inputs.inputs.get(n);
@@ -144,7 +149,13 @@ async function unitCall(
   const own = terragruntInputs(file.text);
   const block: HBlock = { ...tf, type: 'module', labels: [], items: [] };
   // `inputs = merge(local.common, { ... })`: read when its last literal objects set both the switch and the key (later arguments win).
-  const merged = own.kind === 'expression' && own.known?.has(m.enabled.input) && own.known.has(m.key) ? own.known : undefined;
+  let merged = own.kind === 'expression' && own.known?.has(m.enabled.input) && own.known.has(m.key) ? own.known : undefined;
+  // A merge whose every name kmsfix can list (read_terragrunt_config locals, literal objects): what its last literal
+  // objects set, when no other argument names an encryption input (round 47, F1).
+  if (own.kind === 'expression' && !merged && context) {
+    const names = await inputNames(own.expr, file, file, context);
+    if (names && !wanted.some((n) => names.has(n) && !own.known?.has(n))) merged = own.known ?? new Map<string, Value>();
+  }
   if (own.kind === 'expression' && !merged) {
     const why = `inputs = ${own.source}, which terragrunt evaluates (kmsfix reads an inputs object, or a merge whose last object sets ${m.enabled.input} and ${m.key})`;
     return { block, settings: { model: 'sse', enabled: unreadable(why) } };

@@ -335,3 +335,59 @@ describe('a unit whose source reaches the module through a symbolic link', () =>
     expect(r.outcomes.every((o) => o.newText === undefined)).toBe(true);
   });
 });
+
+describe('a module folder units deploy, whose switch a variable holds and no unit sets (real-world round 47, F2)', () => {
+  // ziggy6792/terragrunt-cdktf: a copy of terraform-aws-modules' table module deployed by two units through
+  // "${include.root.locals.module_dir}/dynamodb-table"; the step said "not a root module (no provider or backend
+  // configuration...)" and "where the module is called", while no module block calls it.
+  const SWITCHED = `variable "sse_enabled" {
+  type    = bool
+  default = false
+}
+
+resource "aws_dynamodb_table" "orders" {
+  name     = "orders"
+  hash_key = "id"
+
+  server_side_encryption {
+    enabled = var.sse_enabled
+  }
+}
+`;
+  it('names the units and their inputs as where the switch and the key go; not fixed', async () => {
+    const { t, changed } = await orders([
+      { path: 'modules/orders/main.tf', text: SWITCHED },
+      { path: 'live/dev/orders/terragrunt.hcl', text: unit('../../../modules//orders', '  name = "dev-orders"\n') },
+      { path: 'live/prod/orders/terragrunt.hcl', text: unit('../../../modules//orders', '  name = "prod-orders"\n') },
+    ]);
+    expect([t.status, t.fixable, changed]).toEqual(['aws-owned', false, false]);
+    expect(t.message).toContain(
+      'which terragrunt deploys through the units ../../live/dev/orders/terragrunt.hcl and ../../live/prod/orders/terragrunt.hcl',
+    );
+    expect(t.message).toContain("in each unit's inputs set the switch to true and the key input to its ARN");
+    expect(t.message).not.toContain('no provider or backend configuration');
+  });
+
+  it('a source whose first part is an included local (${include.root.locals.module_dir}) is resolved through it', async () => {
+    const ROOT = 'locals {\n  root_dir   = get_parent_terragrunt_dir()\n  module_dir = "${local.root_dir}/modules"\n}\n';
+    const include = 'include "root" {\n  path   = find_in_parent_folders("root.hcl")\n  expose = true\n}\n\n';
+    const { t } = await orders([
+      { path: 'root.hcl', text: ROOT },
+      { path: 'modules/orders/main.tf', text: SWITCHED },
+      {
+        path: 'live/prod/orders/terragrunt.hcl',
+        text: unit('${include.root.locals.module_dir}/orders', '  name = "prod-orders"\n', include),
+      },
+    ]);
+    expect(t.message).toContain('which terragrunt deploys through the unit ../../live/prod/orders/terragrunt.hcl');
+  });
+
+  it('a folder a module block calls keeps the callers step', async () => {
+    const { t } = await orders([
+      { path: 'modules/orders/main.tf', text: SWITCHED },
+      { path: 'main.tf', text: 'module "orders" {\n  source = "./modules/orders"\n}\n' },
+      { path: 'live/prod/orders/terragrunt.hcl', text: unit('../../../modules//orders', '  name = "prod-orders"\n') },
+    ]);
+    expect(t.message).not.toContain('which terragrunt deploys through');
+  });
+});
