@@ -144,6 +144,8 @@ describe('a table named by a variable: an ARN naming the same variable names it 
       'resource "aws_iam_role_policy" "audit" {\n  role   = aws_iam_role.audit.id\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["dynamodb:PutItem"], Resource = "arn:aws:dynamodb:*:*:table/${var.env}-audit" }] })\n}\n';
     const t = await named([{ path: 'main.tf', text }]);
     expect(t['aws_dynamodb_table.movies']).toBe('IAM roles: with --key-policy iam, aws_iam_role.app (aws_iam_role_policy.db, main.tf:31)');
-    expect(t['aws_dynamodb_table.audit']).toBe('IAM roles: with --key-policy iam, aws_iam_role.audit (aws_iam_role_policy.audit, main.tf:46)');
+    expect(t['aws_dynamodb_table.audit']).toBe(
+      'IAM roles: with --key-policy iam, aws_iam_role.audit (aws_iam_role_policy.audit, main.tf:46)',
+    );
   });
 });
