@@ -89,7 +89,12 @@ describe('what --kms-key-arn accepts', () => {
   it('which family writes what', () => {
     expect(keyArnProblem(ARN, 'terraform')).toBeUndefined();
     expect(keyArnProblem('alias/app', 'cloudformation')).toBeUndefined();
-    expect(keyArnProblem('alias/app', 'terraform')).toContain('Terraform takes an ARN');
+    expect(keyArnProblem('alias/app', 'terraform')).toContain("Terraform takes a key's ARN");
+    // An alias ARN: the provider reads the key's ARN back, and every plan updates the table again (session 64's deploy review).
+    expect(keyArnProblem('arn:aws:kms:us-east-1:111122223333:alias/app', 'terraform')).toContain(
+      'every later plan updates the table again',
+    );
+    expect(keyArnProblem('arn:aws:kms:us-east-1:111122223333:alias/app', 'cloudformation')).toBeUndefined();
     expect(keyArnProblem('alias/app', 'typescript')).toContain('TypeScript code takes an ARN');
     expect(keyArnProblem('var.x', 'cloudformation')).toContain('a CloudFormation template takes');
     expect(keyArnProblem('!Ref P', 'terraform')).toContain('Terraform takes');
@@ -121,7 +126,7 @@ describe('fix --kms-key-arn', () => {
     expect(readFileSync(path.join(dir, 'cfn', 'j.json'), 'utf8')).toMatch(/"KMSMasterKeyId": \{\s+"Ref": "TableKeyArn"\s+\}/);
     expect(readFileSync(path.join(dir, 'tf', 'main.tf'), 'utf8')).toBe(tf);
     expect(r.stderr).toContain('not fixed: tf/main.tf:5  aws_dynamodb_table.t  aws-owned');
-    expect(r.stderr).toContain('--kms-key-arn !Ref TableKeyArn cannot be written here: Terraform takes an ARN');
+    expect(r.stderr).toContain("--kms-key-arn !Ref TableKeyArn cannot be written here: Terraform takes a key's ARN");
     // Fixed tables rescan customer-managed (the intrinsic is read back as a key reference).
     const scan = JSON.parse((await runCli(['scan', '--format', 'json', 'cfn'], dir)).stdout);
     expect(scan.tables.map((t: { status: string }) => t.status)).toEqual(['customer-managed', 'customer-managed']);
@@ -163,6 +168,6 @@ describe('fix --kms-key-arn', () => {
     const r = await runCli(['fix', '--yes', '--kms-key-arn', 'alias/app/orders', 'cfn/t.yaml', 'tf'], dir);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(path.join(dir, 'cfn', 't.yaml'), 'utf8')).toContain('KMSMasterKeyId: alias/app/orders');
-    expect(r.stderr).toContain('Terraform takes an ARN (kms_key_arn)');
+    expect(r.stderr).toContain("Terraform takes a key's ARN (kms_key_arn");
   });
 });

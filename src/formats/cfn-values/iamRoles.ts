@@ -23,7 +23,9 @@
  *   function (`<Fn>IamRoleLambdaExecution`) from its `iamRoleStatements`; serverless-appsync-plugin's role of a
  *   DynamoDB data source without `serviceRoleArn` (an inline one of v2's resolvers and pipeline functions too).
  * A statement names the table by Ref, GetAtt or `${Table}` in Fn::Sub, by an ARN whose table part matches
- * its literal TableName (a wildcard too), or by `*`.
+ * its literal TableName (a wildcard too), or by `*`; and a table whose TableName a parameter gives
+ * (`!Ref TableNameParam`, `!Sub '${Env}-orders'`) by the same parameter: a policy template's
+ * `TableName: !Ref TableNameParam`, an ARN's `table/${TableNameParam}` (a short-form Fn::Sub's).
  *
  * Conservative: a caution that names a role wrongly sends a reviewer after nothing, but one role named as
  * losing access that does not would be worse than saying nothing, so a role is named only when all of its
@@ -34,8 +36,8 @@
  */
 import type { Caution } from '../../rule/facts.js';
 import { globMatcher } from '../../core/text.js';
-import { child, scalarString, type CNode } from '../yaml/tree.js';
-import { intrinsicName } from './intrinsics.js';
+import { child, resolveAlias, scalarString, type CNode } from '../yaml/tree.js';
+import { intrinsicArg, intrinsicName, referencedIds } from './intrinsics.js';
 import {
   iamPrincipals,
   positions,
@@ -100,7 +102,10 @@ export function iamRoles(text: string, template: IamTemplate, shown: string): Ia
     const serverless = template.flavor === 'serverless';
     grantees ??= MAY_GRANT.test(text) || (serverless && text.includes('${file(')) ? granteesOf(template, serverless) : [];
     if (grantees.length === 0 && viaPolicy.length === 0) return undefined;
-    const name = scalarString(child(child(resource, 'Properties'), 'TableName'));
+    const tableName = child(child(resource, 'Properties'), 'TableName');
+    const name = scalarString(tableName);
+    // A Serverless variable is compared as its text; in CloudFormation, a literal `${X}` is no parameter's value.
+    const written = serverless ? name : writtenName(tableName);
     const roles: string[] = [];
     const named = new Set<string>();
     const unread: string[] = [];
@@ -111,7 +116,7 @@ export function iamRoles(text: string, template: IamTemplate, shown: string): Ia
         unread.push(`${p.name} (${p.unread.map((u) => `${u.text}, ${at(u.offset)}`).join('; ')})`);
         continue;
       }
-      const g = p.grants.find((x) => targets(x.target, id, name));
+      const g = p.grants.find((x) => targets(x.target, id, name, written));
       if (!g) continue;
       named.add(p.name);
       roles.push(`${p.name} (${g.by ? `${g.by}, ` : ''}${at(g.offset)})`);
@@ -127,11 +132,11 @@ export function iamRoles(text: string, template: IamTemplate, shown: string): Ia
   };
 }
 
-function targets(t: Target, id: string, name: string | undefined): boolean {
+function targets(t: Target, id: string, name: string | undefined, written: string | undefined): boolean {
   if (t.all || t.ids.has(id)) return true;
+  // A name with variables is compared as written: the same text of one service (or parameter of one stack) resolves to the same name.
+  if (written !== undefined && t.variables?.includes(written)) return true;
   if (name === undefined) return false;
-  // A name with variables is compared as written: the same text of one service resolves to the same name.
-  if (t.variables?.includes(name)) return true;
   return t.names.some((n) => globMatcher(n).test(name));
 }
 
@@ -191,8 +196,10 @@ function readTemplate(policy: Extract<AttachedPolicy, { kind: 'template' }>, gra
     const name = child(value, 'TableName');
     const refs = tableRefs(name, tables);
     const literal = scalarString(name);
+    const written = writtenName(name);
     if (refs.length > 0) for (const r of refs) target.ids.add(r);
     else if (literal !== undefined) target.names.push(literal);
+    else if (written !== undefined) target.variables = [written];
     grantee.grants.push({ target, by: key, offset });
   }
   // Any other policy template grants no KMS action (KMSDecryptPolicy and KMSEncryptPolicy are the ones that do).
@@ -210,6 +217,24 @@ function readDataSource(policy: Extract<AttachedPolicy, { kind: 'data-source' }>
 }
 
 const emptyTarget = (): Target => ({ all: false, ids: new Set(), names: [] });
+
+/**
+ * A TableName (or a policy template's) written with parameters, as a short-form Fn::Sub's text with its pseudo
+ * parameters as `*`, as resourceTarget reads an ARN's table part: `!Ref TableNameParam` is `${TableNameParam}`,
+ * `!Sub '${AWS::StackName}-${Env}'` is `*-${Env}`. Undefined for anything else (a literal, a Ref to a resource).
+ */
+function writtenName(node: CNode | null | undefined): string | undefined {
+  const n = resolveAlias(node);
+  if (!n) return undefined;
+  const fn = intrinsicName(n);
+  let text: string | undefined;
+  if (fn === 'Ref') {
+    const [ref] = referencedIds(n);
+    text = ref === undefined || ref.startsWith('AWS::') ? undefined : `\${${ref}}`;
+  } else if (fn === 'Fn::Sub' && resolveAlias(intrinsicArg(n))?.kind === 'scalar') text = subTemplate(n);
+  const out = text?.trim().replace(/\$\{AWS::\w+\}/g, '*');
+  return out?.includes('${') ? out : undefined;
+}
 
 /** One statement: a KMS action (or `*`) excludes the role; DynamoDB actions add a grant on the tables its Resource names. */
 function readStatement(s: IamStatement, grantee: Grantee, tables: Set<string>, serverless: boolean, by?: string, at?: number): void {
@@ -259,8 +284,14 @@ function resourceTarget(s: IamStatement, tables: Set<string>, serverless: boolea
       (target.variables ??= []).push(name);
       continue;
     }
-    // A name from an input (`${TableName}`) may be any table's: not claimed.
-    if (name === undefined || name.includes('${')) continue;
+    // A name from an input (`${TableName}`) may be any table's: not claimed, but for the tables whose TableName
+    // is the same input (`!Ref TableName`), in a short-form Fn::Sub (a long form's variables may stand for anything).
+    if (name === undefined) continue;
+    if (name.includes('${')) {
+      const short = item.sub !== undefined && item.node && resolveAlias(intrinsicArg(item.node))?.kind === 'scalar';
+      if (!serverless && short) (target.variables ??= []).push(name);
+      continue;
+    }
     if (name === '*') target.all = true;
     else target.names.push(name);
   }

@@ -13,7 +13,9 @@
  * (`.json`, and in `source_policy_documents`), whether written as `statement {}` blocks, `jsonencode({...})`
  * or a heredoc. A statement names the table by its address (`aws_dynamodb_table.orders.arn`, also in
  * `"${...}/index/*"`; `module.orders.dynamodb_table_arn` for a registry module's table), by `"*"`, or by an
- * ARN whose table part matches its literal name (`table/*`, `table/orders`).
+ * ARN whose table part matches its literal name (`table/*`, `table/orders`) or, for a table named by the
+ * module's variables or locals (`name = var.table_name`, `"${var.env}-orders"`), is written the same way
+ * (`table/${var.table_name}`): one value in one module instance.
  *
  * Statements are read from the text (each `{...}` that holds an `actions` or `Action` of its own), not
  * evaluated: a role whose policies kmsfix cannot read (an attached policy from elsewhere, an action or
@@ -118,6 +120,8 @@ export async function iamRoleCautions(file: SourceFile, det: TfDetection, contex
 interface TableNames {
   ref: RegExp;
   name?: string;
+  /** A name written with the module's variables or locals, as a string's text (`var.table_name` is `${var.table_name}`). */
+  written?: string;
 }
 
 function tableNames(t: TfTable): TableNames {
@@ -126,8 +130,17 @@ function tableNames(t: TfTable): TableNames {
     kind === 'module'
       ? new RegExp(String.raw`\bmodule\.${escapeRegExp(label)}(\[[^\]]*\])?\.\w*(arn|name|id)\b`)
       : new RegExp(String.raw`\b${escapeRegExp(kind)}\.${escapeRegExp(label)}(\[[^\]]*\])?\.(arn|stream_arn|name|id)\b`);
-  const lit = t.kind === 'table' ? attr(t.block, 'name')?.lit : undefined;
-  return { ref, name: lit?.type === 'string' ? lit.value : undefined };
+  const a = t.kind === 'table' ? attr(t.block, 'name') : undefined;
+  const lit = a?.lit;
+  return { ref, name: lit?.type === 'string' ? lit.value : undefined, written: a && !lit ? writtenName(a.value) : undefined };
+}
+
+/** `var.x` / `local.x` as `${var.x}`, a string of literal text and such interpolations as its text; else undefined. */
+function writtenName(value: string): string | undefined {
+  const v = value.trim();
+  if (/^(?:var|local)\.[\w-]+$/.test(v)) return `\${${v}}`;
+  const m = /^"((?:[^"\\$%]|\$\{(?:var|local)\.[\w-]+\})*)"$/.exec(v);
+  return m?.[1].includes('${') ? m[1] : undefined;
 }
 
 /** Does a statement's resources name the table? */
@@ -141,6 +154,7 @@ function names(own: string, t: TableNames): boolean {
     const arn = s.replace(/\$\{[^}]*\}/g, (x) => (/^\$\{(?:var|data|local)\.[\w.]*(?:region|account|partition)\w*\}$/i.test(x) ? '*' : x));
     if (/^arn:[^:]*:dynamodb:[^:]*:[^:]*:\*$/.test(arn)) return true;
     const table = /:table\/([^/]+)/.exec(arn)?.[1];
+    if (table !== undefined && t.written !== undefined && table === t.written) return true;
     if (table === undefined || table.includes('${') || table.includes('%{')) continue;
     if (table === '*' || (t.name !== undefined && globMatcher(table).test(t.name))) return true;
   }

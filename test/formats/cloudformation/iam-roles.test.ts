@@ -418,3 +418,38 @@ describe('Serverless: IAM statements read from files, ${file(...)} (adversarial 
     );
   });
 });
+
+describe('a TableName a parameter gives: a grant naming the same parameter names the table (session 64 deploy review)', () => {
+  const fn = (id: string, policies: string) =>
+    `  ${id}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: i.h\n      Runtime: nodejs20.x\n      InlineCode: x\n      Policies:\n${policies}`;
+  const head = `${SAM_HEAD.replace('Resources:\n', 'Parameters:\n  TableNameParam:\n    Type: String\n  Env:\n    Type: String\nResources:\n')}`;
+
+  it('a policy template and a short-form Fn::Sub ARN name it (aws-samples/serverless-patterns apigw-websocket-api-lambda-authorizer)', async () => {
+    const text =
+      head +
+      fn('OnConnect', '        - DynamoDBCrudPolicy:\n            TableName: !Ref TableNameParam\n') +
+      ROLE(
+        'Reader',
+        '              - Effect: Allow\n                Action: dynamodb:GetItem\n' +
+          "                Resource: !Sub 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${TableNameParam}'\n",
+      ) +
+      TABLE('Connections', '!Ref TableNameParam');
+    expect((await named(text)).Connections).toBe(
+      'IAM roles: with --key-policy iam, OnConnect (DynamoDBCrudPolicy, template.yaml:16) and Reader (template.yaml:30)',
+    );
+  });
+
+  it('a name written as the same Fn::Sub text too; another parameter, or a long-form Fn::Sub, is not claimed', async () => {
+    const text =
+      head +
+      fn('Same', "        - DynamoDBReadPolicy:\n            TableName: !Sub '${Env}-orders'\n") +
+      fn('Other', '        - DynamoDBReadPolicy:\n            TableName: !Ref TableNameParam\n') +
+      ROLE(
+        'Long',
+        '              - Effect: Allow\n                Action: dynamodb:GetItem\n' +
+          "                Resource: !Sub ['arn:aws:dynamodb:*:*:table/${Env}-orders', {Env: !Ref TableNameParam}]\n",
+      ) +
+      TABLE('Orders', "!Sub '${Env}-orders'");
+    expect((await named(text)).Orders).toBe('IAM roles: with --key-policy iam, Same (DynamoDBReadPolicy, template.yaml:16)');
+  });
+});

@@ -128,3 +128,24 @@ describe('Terraform: roles granted DynamoDB and no KMS action', () => {
     expect(t['aws_dynamodb_table.orders']).toBeUndefined();
   });
 });
+
+describe('a table named by a variable: an ARN naming the same variable names it (session 64 deploy review)', () => {
+  it('a heredoc policy with table/${var.x} (aws-samples/serverless-patterns apigw-lambda-dynamodb-terraform); another variable is not claimed', async () => {
+    const table = TABLE('movies', 'x').replace('"x"', 'var.dynamodb_table');
+    const other = TABLE('audit', 'x').replace('"x"', '"${var.env}-audit"');
+    const text =
+      table +
+      other +
+      ROLE('app') +
+      'resource "aws_iam_role_policy" "db" {\n  role   = aws_iam_role.app.id\n  policy = <<POLICY\n{\n  "Statement": [\n' +
+      '    {"Effect": "Allow", "Action": ["dynamodb:GetItem"], "Resource": "arn:aws:dynamodb:*:*:table/${var.dynamodb_table}"},\n' +
+      '    {"Effect": "Allow", "Action": ["dynamodb:PutItem"], "Resource": "arn:aws:dynamodb:*:*:table/${var.other_table}"}\n  ]\n}\nPOLICY\n}\n' +
+      ROLE('audit') +
+      'resource "aws_iam_role_policy" "audit" {\n  role   = aws_iam_role.audit.id\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["dynamodb:PutItem"], Resource = "arn:aws:dynamodb:*:*:table/${var.env}-audit" }] })\n}\n';
+    const t = await named([{ path: 'main.tf', text }]);
+    expect(t['aws_dynamodb_table.movies']).toBe('IAM roles: with --key-policy iam, aws_iam_role.app (aws_iam_role_policy.db, main.tf:31)');
+    expect(t['aws_dynamodb_table.audit']).toBe(
+      'IAM roles: with --key-policy iam, aws_iam_role.audit (aws_iam_role_policy.audit, main.tf:46)',
+    );
+  });
+});
