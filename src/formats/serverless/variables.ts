@@ -8,7 +8,7 @@
 import type { Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { storedKeyWords } from '../../rule/storedKey.js';
-import { type CMap, type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
+import { type CMap, type CNode, child, pair, resolveAlias, resolvedKeys, scalarString } from '../yaml/tree.js';
 
 /**
  * A key written as one Serverless variable (`${self:custom.tableKey}`, `${param:tableKey}`, `${ssm:/x,
@@ -85,7 +85,8 @@ function chosenKey(chosen: RegExpExecArray, walk: Walk, depth: number): 'managed
   const map = codeAt(walk.service, chosen[1].split('.'));
   if (map?.code) return computedWords([chosen[1]]);
   const rest = chosen[2] ? chosen[2].slice(1).split('.') : [];
-  const pairs = map?.kind === 'map' ? map.pairs : [];
+  // Its keys as YAML reads them: merge keys' entries too (`keys: { <<: *base, dev: ... }`), each its own entry.
+  const pairs = map?.kind === 'map' && !map.code ? resolvedKeys(map).flatMap((key) => pair(map, key) ?? []) : [];
   const outcomes: Outcome[] = [];
   let tooMany = false;
   for (const p of pairs) {
