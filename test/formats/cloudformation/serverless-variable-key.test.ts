@@ -202,6 +202,17 @@ describe('a key the Framework reads from a file', () => {
     expect((await scan('${file(./keys.yml):keys.${sls:stage}}', merged)).status).toBe('unknown');
   });
 
+  it('a stage map chosen by a variable holding one of its own (${self:custom.keys.${opt:stage, ${self:provider.stage}}}): its entries', async () => {
+    const custom = `  allManaged:\n    dev: alias/aws/dynamodb\n    prod: alias/aws/dynamodb\n  own:\n    dev: ${KEY}\n`;
+    const managed = await scan('${self:custom.allManaged.${opt:stage, ${self:provider.stage}}}', {}, custom);
+    expect([managed.status, managed.fixable]).toEqual(['aws-managed', true]);
+    expect((await scan('${self:custom.own.${opt:stage, ${self:provider.stage}}}', {}, custom)).status).toBe('customer-managed');
+    // Nested deeper: not known, and said so (it was "a chain more than 8 deep").
+    const deeper = await scan('${self:custom.allManaged.${opt:stage, ${env:S, ${self:provider.stage}}}}', {}, custom);
+    expect(deeper.status).toBe('unknown');
+    expect(deeper.reason).toMatch(/nested too deep for kmsfix to read/);
+  });
+
   it("a stage map in the service file with a merge key: the merged entries are the map's (not one entry '<<')", async () => {
     const custom = `  base: &base\n    prod: alias/aws/dynamodb\n  mkeys:\n    <<: *base\n    dev: ${KEY}\n  allManaged:\n    <<: *base\n`;
     const t = await scan('${self:custom.mkeys.${sls:stage}}', {}, custom);
