@@ -224,7 +224,7 @@ export function fileKeySetting(s: string, ref: FileRef, values: FileValues | und
   const present = read.filter((v): v is { file: string; value: string } => v.value !== null && v.value !== undefined);
   if (present.length === 0) return unknown(`read from ${read.map((v) => v.file).join(', ')}, none of which sets ${ref.path.join('.')}`);
   const managed = present.filter((v) => v.value !== 'reference' && isAwsManagedKeyRef(v.value));
-  const files = managed.map((v) => v.file).join(', ');
+  const files = [...new Set(managed.map((v) => v.file))].join(', ');
   if (managed.length === 0) return { state: 'literal', source, text: s, raw };
   if (managed.length === present.length)
     return { state: 'literal', source, text: AWS_MANAGED_ALIAS, raw, via: `${files} (${ref.path.join('.')})` };

@@ -48,7 +48,8 @@ export function holdsManagedKey(s: string, env: Env): string | undefined {
     const { text, env: at, via } = queue.shift()!;
     for (const m of text.matchAll(/\b(local|var)\.([A-Za-z_][\w-]*)/g)) {
       const name = `${m[1]}.${m[2]}`;
-      const source = m[1] === 'local' ? { expr: at.locals.get(m[2]), env: at } : { expr: at.vars.get(m[2])?.expr, env: at.vars.get(m[2])?.env ?? at };
+      const source =
+        m[1] === 'local' ? { expr: at.locals.get(m[2]), env: at } : { expr: at.vars.get(m[2])?.expr, env: at.vars.get(m[2])?.env ?? at };
       const key = `${name}\0${source.expr}`;
       if (source.expr === undefined || seen.has(key)) continue;
       seen.add(key);
