@@ -13,7 +13,7 @@ import { escapeRegExp } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import type { Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
-import { type CMap, type CNode, child, parseJson, parseYaml, resolveAlias, scalarString } from '../yaml/tree.js';
+import { type CMap, type CNode, child, pair, parseJson, parseYaml, resolveAlias, resolvedKeys, scalarString } from '../yaml/tree.js';
 
 /** A file a variable reads (as written: it may hold variables), the path of keys read in it, and the variable's fallback. */
 export interface FileRef {
@@ -39,17 +39,28 @@ export function fileRefOf(s: string, service: CMap, depth = 0): FileRef | undefi
   if (inner.startsWith('file(')) {
     const close = closingParen(inner, 5);
     if (close === -1) return undefined;
-    const rest = /^(?::\s*([\w.-]+))?\s*(?:,\s*(.*?))?\s*$/s.exec(inner.slice(close + 1));
+    // `:a.b`, `:keys.${sls:stage}` (a key chosen by a variable: each key there may be it), then `, fallback`.
+    const after = inner.slice(close + 1);
+    const comma = topLevel(after, ',');
+    const rest = /^(?::\s*(.+?))?\s*$/s.exec(comma === -1 ? after : after.slice(0, comma));
     if (!rest) return undefined;
-    const ref: FileRef = { file: unquoted(inner.slice(5, close).trim()), path: rest[1] ? rest[1].split('.') : [] };
-    if (rest[2] !== undefined) ref.fallback = rest[2].includes('${') ? {} : { value: unquoted(rest[2]) };
+    const keys = rest[1] ? pathOf(rest[1]) : [];
+    if (!keys) return undefined;
+    const ref: FileRef = { file: unquoted(inner.slice(5, close).trim()), path: keys };
+    if (comma !== -1) {
+      const fallback = after.slice(comma + 1).trim();
+      ref.fallback = fallback.includes('${') ? {} : { value: unquoted(fallback) };
+    }
     return ref;
   }
-  const self = /^self:([\w.-]+)\s*(?:,.*)?$/s.exec(inner);
-  if (!self) return undefined;
-  const keys = self[1].split('.');
+  if (!inner.startsWith('self:')) return undefined;
+  const comma = topLevel(inner, ',');
+  const keys = pathOf((comma === -1 ? inner : inner.slice(0, comma)).slice(5).trim());
+  if (!keys) return undefined;
   let node: CNode | null | undefined = service;
   for (let i = 0; i < keys.length; i++) {
+    // A key chosen by a variable before any file is read: the service's own map (variables.ts serverlessKey).
+    if (keys[i].includes('${')) return undefined;
     node = resolveAlias(child(resolveAlias(node ?? null), keys[i]) ?? null);
     const text = node?.kind === 'scalar' ? scalarString(node) : undefined;
     // A value that is itself a variable reading a file: the rest of the path is read in that file.
@@ -63,6 +74,45 @@ export function fileRefOf(s: string, service: CMap, depth = 0): FileRef | undefi
 }
 
 const unquoted = (s: string) => s.replace(/^(['"])(.*)\1$/, '$2');
+
+/** The index of `ch` in `s` outside nested variables (`${...}`), or -1. */
+function topLevel(s: string, ch: string): number {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s.startsWith('${', i)) {
+      depth++;
+      i++;
+    } else if (s[i] === '}') depth--;
+    else if (s[i] === ch && depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * The keys of a path (`a.b`, `keys.${sls:stage}`, `key-${sls:stage}`), split at dots outside variables; a key may hold
+ * variables (it matches any key its literal parts allow, keyPattern). Undefined for anything else.
+ */
+function pathOf(p: string): string[] | undefined {
+  const keys: string[] = [];
+  let from = 0;
+  for (;;) {
+    const dot = topLevel(p.slice(from), '.');
+    const key = dot === -1 ? p.slice(from) : p.slice(from, from + dot);
+    if (!/^(?:[\w-]|\$\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\})+$/.test(key)) return undefined;
+    keys.push(key);
+    if (dot === -1) return keys;
+    from += dot + 1;
+  }
+}
+
+/** A name or key written with variables in it: the names it may be (each variable any text). */
+const namePattern = (written: string) =>
+  new RegExp(
+    `^${written
+      .split(/\$\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/)
+      .map(escapeRegExp)
+      .join('.+')}$`,
+  );
 
 /** `x` of `${x}` when the whole string is one variable (nested variables balanced); undefined otherwise. */
 function variableBody(s: string): string | undefined {
@@ -101,38 +151,50 @@ export async function readFileValues(refs: FileRef[], from: SourceFile, context:
       out.set(refKey(ref), []);
       continue;
     }
-    const pattern = new RegExp(
-      `^${base
-        .split(/\$\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/)
-        .map(escapeRegExp)
-        .join('.+')}$`,
-    );
+    const pattern = namePattern(base);
     const files = await context.folderFiles(from, dir, (name) => pattern.test(name));
-    out.set(
-      refKey(ref),
-      files.map((f) => {
-        const node = nodeAt(f, ref.path);
-        return { file: f.path, value: scalarValue(node), ...(node === undefined ? {} : { node }) };
-      }),
+    const values = files.flatMap((f) =>
+      nodesAt(f, ref.path).map((node) => ({ file: f.path, value: scalarValue(node), ...(node === undefined ? {} : { node }) })),
     );
+    // A key chosen by a variable (`${file(./keys.yml):${sls:stage}}`): a stage the file lacks takes the fallback.
+    if (ref.path.some((k) => k.includes('${')) && ref.fallback) values.push({ file: 'its fallback', value: ref.fallback.value ?? null });
+    out.set(refKey(ref), values);
   }
   return out;
 }
 
-/** The node at `keys` in a file (null: nothing there), undefined for a file kmsfix cannot read (neither YAML nor JSON, or bad). */
-function nodeAt(f: SourceFile, keys: string[]): CNode | null | undefined {
-  if (f.unreadable !== undefined) return undefined;
+/**
+ * The nodes at `keys` in a file (null: nothing there), [undefined] for a file kmsfix cannot read (neither YAML nor JSON,
+ * or bad). A key holding a variable (`${sls:stage}`) is each key of the mapping there that it may be: one node each
+ * (an adversarial pass found `${file(./keys.yml):${sls:stage}}` customer-managed where keys.yml's prod is
+ * alias/aws/dynamodb); none there: null.
+ */
+function nodesAt(f: SourceFile, keys: string[]): (CNode | null | undefined)[] {
+  if (f.unreadable !== undefined) return [undefined];
   let root: CNode | null;
   try {
     if (/\.json$/i.test(f.path)) root = parseJson(f.text)[0]?.root ?? null;
     else if (/\.ya?ml$/i.test(f.path)) root = parseYaml(f.text)[0]?.root ?? null;
-    else return undefined;
+    else return [undefined];
   } catch {
-    return undefined;
+    return [undefined];
   }
-  let node: CNode | null | undefined = root;
-  for (const k of keys) node = resolveAlias(child(resolveAlias(node ?? null), k) ?? null);
-  return node ?? null;
+  let nodes: (CNode | null)[] = [root];
+  for (const k of keys) {
+    if (!k.includes('${')) {
+      nodes = nodes.map((n) => resolveAlias(child(resolveAlias(n), k) ?? null));
+      continue;
+    }
+    const pattern = namePattern(k);
+    nodes = nodes.flatMap((n) => {
+      const map = resolveAlias(n);
+      const found = resolvedKeys(map)
+        .filter((key) => pattern.test(key))
+        .map((key) => resolveAlias(pair(map, key)?.value ?? null));
+      return found.length ? found : [null];
+    });
+  }
+  return nodes;
 }
 
 function scalarValue(node: CNode | null | undefined): string | null | 'reference' | undefined {
@@ -162,7 +224,7 @@ export function fileKeySetting(s: string, ref: FileRef, values: FileValues | und
   const present = read.filter((v): v is { file: string; value: string } => v.value !== null && v.value !== undefined);
   if (present.length === 0) return unknown(`read from ${read.map((v) => v.file).join(', ')}, none of which sets ${ref.path.join('.')}`);
   const managed = present.filter((v) => v.value !== 'reference' && isAwsManagedKeyRef(v.value));
-  const files = managed.map((v) => v.file).join(', ');
+  const files = [...new Set(managed.map((v) => v.file))].join(', ');
   if (managed.length === 0) return { state: 'literal', source, text: s, raw };
   if (managed.length === present.length)
     return { state: 'literal', source, text: AWS_MANAGED_ALIAS, raw, via: `${files} (${ref.path.join('.')})` };

@@ -8,7 +8,7 @@
 import type { Setting } from '../../rule/facts.js';
 import { AWS_MANAGED_ALIAS, isAwsManagedKeyRef } from '../../rule/status.js';
 import { storedKeyWords } from '../../rule/storedKey.js';
-import { type CMap, type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
+import { type CMap, type CNode, child, pair, resolveAlias, resolvedKeys, scalarString } from '../yaml/tree.js';
 
 /**
  * A key written as one Serverless variable (`${self:custom.tableKey}`, `${param:tableKey}`, `${ssm:/x,
@@ -51,12 +51,24 @@ export const evaluations = { count: 0 };
 /** At most this many values a key's variable may take, read (more: not known). */
 export const MAX_VALUES = 256;
 
+/**
+ * A map chosen by a variable, with or without a fallback: `${self:custom.kmsKey.${sls:stage}}`,
+ * `${self:custom.kmsKey.${opt:stage, ${self:provider.stage}}}` (the chooser may hold one variable of its own: an
+ * adversarial pass found that form read as a chain more than 8 deep), `${self:custom.stages.${sls:stage}.kmsKey, 'x'}`.
+ */
+const CHOOSER = /^\$\{\s*self:[\w.-]+\.\$\{[^{}]*(?:\$\{[^{}]*\}[^{}]*)*\}/;
+const CHOSEN =
+  /^\$\{\s*self:([\w.-]+)\.\$\{[^{}]*(?:\$\{[^{}]*\}[^{}]*)*\}((?:\.[\w-]+)*)\s*(?:,\s*(?:(['"]?)([^'"{}]*)\3|\$\{[^{}]*\})\s*)?\}$/;
+
 function keyOf(s: string, walk: Walk, depth: number): 'managed' | string | undefined {
   // A map chosen by a variable (`${self:custom.kmsKey.${sls:stage}}`, `${self:custom.stages.${sls:stage}.kmsKey}`, with
   // or without a fallback for a stage the map lacks): each of its entries may be the key, and the fallback.
-  const chosen = /^\$\{\s*self:([\w.-]+)\.\$\{[^{}]*\}((?:\.[\w-]+)*)\s*(?:,\s*(?:(['"]?)([^'"{}]*)\3|\$\{[^{}]*\})\s*)?\}$/.exec(s.trim());
+  const chosen = CHOSEN.exec(s.trim());
   // A fallback that is a variable (`self:custom.ddbKey`, `${self:custom.ddbKey}`), not a literal: the chain reads it.
-  const literalFallback = chosen?.[4] === undefined ? !/,/.test(s) : chosen[3] !== '' || !SOURCE.test(chosen[4].trim());
+  // (A comma after the chooser: `${self:custom.k.${opt:stage, ${self:provider.stage}}}` has one only inside it.)
+  const chooser = CHOOSER.exec(s.trim());
+  const fallback = /,/.test(chooser ? s.trim().slice(chooser[0].length) : s);
+  const literalFallback = chosen?.[4] === undefined ? !fallback : chosen[3] !== '' || !SOURCE.test(chosen[4].trim());
   if (chosen && literalFallback) {
     // Read once per reading of the key (a map whose entries choose from maps: each map once); one naming itself: passed.
     if (walk.chosen.has(s)) return walk.chosen.get(s) ?? undefined;
@@ -85,7 +97,8 @@ function chosenKey(chosen: RegExpExecArray, walk: Walk, depth: number): 'managed
   const map = codeAt(walk.service, chosen[1].split('.'));
   if (map?.code) return computedWords([chosen[1]]);
   const rest = chosen[2] ? chosen[2].slice(1).split('.') : [];
-  const pairs = map?.kind === 'map' ? map.pairs : [];
+  // Its keys as YAML reads them: merge keys' entries too (`keys: { <<: *base, dev: ... }`), each its own entry.
+  const pairs = map?.kind === 'map' && !map.code ? resolvedKeys(map).flatMap((key) => pair(map, key) ?? []) : [];
   const outcomes: Outcome[] = [];
   let tooMany = false;
   for (const p of pairs) {
@@ -180,6 +193,9 @@ function nested(chain: string[], walk: Walk, depth: number): Values | undefined 
  * A variable past the depth kmsfix follows (`from` names it): where the chain ends is not known, and it may be the AWS
  * managed key (an adversarial pass found a chain of twelve `self:` values ending with alias/aws/dynamodb customer-managed).
  */
+const notRead = (from: string) =>
+  `whose value (${from}) is chosen by variables nested too deep for kmsfix to read (it may be ${AWS_MANAGED_ALIAS})`;
+
 const tooDeep = (from: string): { said: string } => ({
   said: `whose value (${from}) is a chain of variables more than ${MAX_DEPTH} deep, too deep for kmsfix to follow (it may end at ${AWS_MANAGED_ALIAS})`,
 });
@@ -224,7 +240,9 @@ function evaluateOnce(chain: string[], walk: Walk, depth: number): Values {
     }
     // A map chosen by the stage (`self:custom.kmsKey.${sls:stage}`): its entries (serverlessKey); a stage it lacks: the next source.
     if (chosenMap(`\${${item}}`)) {
-      const said = depth < MAX_DEPTH ? keyOf(`\${${item}}`, walk, depth + 1) : tooDeep(item).said;
+      // One kmsfix does not read as such a map (a chooser nested deeper): not known, never the same chain again.
+      const read = CHOSEN.test(`\${${item}}`);
+      const said = !read ? notRead(item) : depth < MAX_DEPTH ? keyOf(`\${${item}}`, walk, depth + 1) : tooDeep(item).said;
       add(said === 'managed' ? { value: AWS_MANAGED_ALIAS, from: item } : said ? { said } : { passed: item });
       continue;
     }
@@ -365,7 +383,7 @@ const storedWords = (sources: string[]) => storedKeyWords('SSM', sources.join(',
  * values it may give, true first. Undefined for any other variable, or a map with another value (or one computed in code).
  */
 export function serverlessSwitch(s: string, service: CMap): { path: string; values: boolean[] } | undefined {
-  const chosen = /^\$\{\s*self:([\w.-]+)\.\$\{[^{}]*\}((?:\.[\w-]+)*)\s*\}$/.exec(s.trim());
+  const chosen = /^\$\{\s*self:([\w.-]+)\.\$\{[^{}]*(?:\$\{[^{}]*\}[^{}]*)*\}((?:\.[\w-]+)*)\s*\}$/.exec(s.trim());
   if (!chosen) return undefined;
   const map = codeAt(service, chosen[1].split('.'));
   if (map?.kind !== 'map' || map.code || map.pairs.length === 0) return undefined;

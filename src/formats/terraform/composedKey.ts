@@ -31,6 +31,35 @@ export function composedKeySettingOf(expr: string, raw: Setting['raw'], env: Env
   return mentionsManagedKey(s) ? maybeManagedKey(expr.trim(), raw) : undefined;
 }
 
+/** At most this many locals and variables followed from a key's expression (each read once). */
+const MAX_HELD = 64;
+
+/**
+ * A local or variable the expression reads that holds the alias (`tostring(local.k)`, `local.keys[0]`,
+ * `element(var.keys, 0)`, with local.k "arn:...:alias/aws/dynamodb"), where kmsfix cannot evaluate the expression:
+ * it may be that key (an adversarial pass found these customer-managed, the reason quoting the local's value).
+ * The first `local.x` / `var.x` an expression reads, directly or through the locals and variables theirs read, whose
+ * written value mentions the AWS managed key's alias; undefined when none does (or it is not known where they lead).
+ */
+export function holdsManagedKey(s: string, env: Env): string | undefined {
+  const seen = new Set<string>();
+  const queue: { text: string; env: Env; via?: string }[] = [{ text: s, env }];
+  while (queue.length > 0 && seen.size < MAX_HELD) {
+    const { text, env: at, via } = queue.shift()!;
+    for (const m of text.matchAll(/\b(local|var)\.([A-Za-z_][\w-]*)/g)) {
+      const name = `${m[1]}.${m[2]}`;
+      const source =
+        m[1] === 'local' ? { expr: at.locals.get(m[2]), env: at } : { expr: at.vars.get(m[2])?.expr, env: at.vars.get(m[2])?.env ?? at };
+      const key = `${name}\0${source.expr}`;
+      if (source.expr === undefined || seen.has(key)) continue;
+      seen.add(key);
+      if (mentionsManagedKey(source.expr)) return via ?? name;
+      queue.push({ text: source.expr, env: source.env, via: via ?? name });
+    }
+  }
+  return undefined;
+}
+
 /**
  * A format/join key as evaluate gives a template string (`shape`: some piece not known, as `*`), each piece's local or
  * variable read in `env` (the why: what decided it, "key_alias defaults to ..."), where the value names the AWS managed

@@ -18,9 +18,12 @@ import { boolOf, enabledSetting, keySetting, keyRawOf, moduleInputSettings, rawO
 import { PHRASES } from './words.js';
 import { directVariable, evaluate, moduleEnv, tfvarsFiles, variablesRead, type Env, type Evaluated, type ModuleFile } from './evaluate.js';
 import { asBool, decidedBranch, localTarget } from './expression.js';
-import { composedEvaluation } from './composedKey.js';
+import { choiceArguments, composedEvaluation, holdsManagedKey } from './composedKey.js';
+import { maybeManagedKey } from '../../rule/composedKey.js';
 import {
   awsManagedKeyDataIn,
+  dataKeyOf,
+  templateNamesAwsManaged,
   keyThroughLocals,
   managedKeySources,
   managedKeysIn,
@@ -210,11 +213,25 @@ function settingOf(
     const branch = key ? decidedBranch(a.value, env()) : a.value;
     const target = key ? (localTarget(branch, env()) ?? (branch !== a.value ? branch.trim() : undefined)) : undefined;
     if (target !== undefined) keyThroughLocals.set(out, target);
+    // Read as a key of the user's (no template of the alias, no data source, which awsManagedKeyData reads next) while
+    // a local or variable it reads holds the alias (`tostring(local.k)`, `local.keys[0]`): it may be that key.
+    const held =
+      key && (out.state === 'reference' || out.state === 'expression') && !(target !== undefined && templateNamesAwsManaged(target))
+        ? holdsManagedKey(lookupTarget(target ?? branch, env()), env())
+        : undefined;
+    if (held && !dataKeyOf(target ?? out.source) && choiceArguments(target ?? out.source).length === 0)
+      return maybeManagedKey(a.value.trim(), keyRawOf(a), `${held} holds it`);
     return out;
   }
   if (key ? v.value !== null && typeof v.value !== 'string' : asBool(v.value) === undefined) return plain;
   evaluated.push(a.value.trim());
   return evaluatedSetting(a, v, key);
+}
+
+/** `lookup(local.m, "k", ...)` as the entry it reads where the local holds it (localTarget), else the expression. */
+function lookupTarget(expr: string, env: Env): string {
+  const m = /^lookup\(\s*(local\.[\w-]+(?:\.[\w-]+)*)\s*,\s*("[^"$%\\]*")\s*(?:,[^()]*)?\)$/s.exec(expr.trim());
+  return (m && localTarget(`${m[1]}[${m[2]}]`, env)) ?? expr;
 }
 
 /**

@@ -97,6 +97,24 @@ export function mergedMaps(value: CNode | null): CMap[] {
   return list.filter((m): m is CMap => m?.kind === 'map');
 }
 
+/**
+ * The keys of a mapping as YAML resolves it: its own, then those its merge keys bring in (each mapping read once,
+ * 33 merge keys down at most), without the merge keys themselves. `pair` gives each one's value.
+ */
+export function resolvedKeys(map: CNode | null | undefined): string[] {
+  const keys = new Set<string>();
+  const seen = new Set<CMap>();
+  const visit = (n: CNode | null | undefined, depth: number) => {
+    const m = resolveAlias(n);
+    if (m?.kind !== 'map' || seen.has(m) || depth > 32) return;
+    seen.add(m);
+    for (const p of m.pairs) if (p.key !== MERGE_KEY) keys.add(p.key);
+    for (const p of m.pairs) if (p.key === MERGE_KEY) for (const source of mergedMaps(p.value)) visit(source, depth + 1);
+  };
+  visit(map, 0);
+  return [...keys];
+}
+
 /** The pair written in this mapping itself for `key` (no alias or merge key followed). */
 export function ownPair(map: CNode | null | undefined, key: string): CPair | undefined {
   return map?.kind === 'map' ? map.pairs.find((p) => p.key === key) : undefined;

@@ -176,6 +176,50 @@ describe('a key the Framework reads from a file', () => {
     // Without the entry, the path reads nothing: the variable is taken as a key, as before.
     expect((await scan('${self:custom.fromFile.kmsKeyArn}', files)).status).toBe('customer-managed');
   });
+
+  // Adversarial pass of session 64: a key the stage chooses inside one file was customer-managed whatever the file held.
+  it('a key chosen by a variable inside the file (${file(./keys.yml):${sls:stage}}): each entry may be the key', async () => {
+    const one = { 'keys.yml': `dev: ${KEY}\nprod: alias/aws/dynamodb\n` };
+    for (const key of ['${file(./keys.yml):${sls:stage}}', '${file(./keys.yml):${opt:stage, self:provider.stage}}']) {
+      const t = await scan(key, one);
+      expect([t.status, t.fixable]).toEqual(['unknown', false]);
+      expect(t.reason).toMatch(/whose value may be alias\/aws\/dynamodb \(svc\/keys\.yml\)/);
+    }
+    // Through a custom entry that is the file, the stage after it; under a key of the file.
+    const t = await scan('${self:custom.keys.${sls:stage}}', one, '  keys: ${file(./keys.yml)}\n');
+    expect([t.status, t.fixable]).toEqual(['unknown', false]);
+    const nested = await scan('${file(./keys.yml):tables.${sls:stage}.key}', {
+      'keys.yml': 'tables:\n  dev:\n    key: alias/aws/dynamodb\n',
+    });
+    expect([nested.status, nested.fixable]).toEqual(['aws-managed', true]);
+    // Every entry a key: customer-managed; every one the AWS managed key: aws-managed, fixed.
+    expect((await scan('${file(./keys.yml):${sls:stage}}', { 'keys.yml': `dev: ${KEY}\nprod: ${KEY}\n` })).status).toBe('customer-managed');
+    const managed = await scan('${file(./keys.yml):${sls:stage}}', { 'keys.yml': 'dev: alias/aws/dynamodb\n' });
+    expect([managed.status, managed.fixable]).toEqual(['aws-managed', true]);
+    // A literal fallback for a stage the file lacks is one of them; entries a merge key brings in too.
+    expect((await scan("${file(./keys.yml):${sls:stage}, 'alias/aws/dynamodb'}", { 'keys.yml': `dev: ${KEY}\n` })).status).toBe('unknown');
+    const merged = { 'keys.yml': `base: &base\n  prod: alias/aws/dynamodb\nkeys:\n  <<: *base\n  dev: ${KEY}\n` };
+    expect((await scan('${file(./keys.yml):keys.${sls:stage}}', merged)).status).toBe('unknown');
+  });
+
+  it('a stage map chosen by a variable holding one of its own (${self:custom.keys.${opt:stage, ${self:provider.stage}}}): its entries', async () => {
+    const custom = `  allManaged:\n    dev: alias/aws/dynamodb\n    prod: alias/aws/dynamodb\n  own:\n    dev: ${KEY}\n`;
+    const managed = await scan('${self:custom.allManaged.${opt:stage, ${self:provider.stage}}}', {}, custom);
+    expect([managed.status, managed.fixable]).toEqual(['aws-managed', true]);
+    expect((await scan('${self:custom.own.${opt:stage, ${self:provider.stage}}}', {}, custom)).status).toBe('customer-managed');
+    // Nested deeper: not known, and said so (it was "a chain more than 8 deep").
+    const deeper = await scan('${self:custom.allManaged.${opt:stage, ${env:S, ${self:provider.stage}}}}', {}, custom);
+    expect(deeper.status).toBe('unknown');
+    expect(deeper.reason).toMatch(/nested too deep for kmsfix to read/);
+  });
+
+  it("a stage map in the service file with a merge key: the merged entries are the map's (not one entry '<<')", async () => {
+    const custom = `  base: &base\n    prod: alias/aws/dynamodb\n  mkeys:\n    <<: *base\n    dev: ${KEY}\n  allManaged:\n    <<: *base\n`;
+    const t = await scan('${self:custom.mkeys.${sls:stage}}', {}, custom);
+    expect([t.status, t.fixable]).toEqual(['unknown', false]);
+    expect(t.reason).toMatch(/may be alias\/aws\/dynamodb \(custom\.mkeys\.prod\)/);
+    expect((await scan('${self:custom.allManaged.${sls:stage}}', {}, custom)).status).toBe('aws-managed');
+  });
 });
 
 /**
