@@ -11,7 +11,8 @@ import { GIT_LANES, type CommitStep, CommitStopped, type Head, HeadMoved, commit
 import { gitStatus, real, repoRootOf } from '../io/git.js';
 import { clearPending, pendingPaths, readPending, sha256, writePending } from '../io/pending.js';
 import { type Resume, committedAsPlanned, notPlanned, planMismatch, proveResume } from './resume.js';
-import { COMMIT_BRANCH, type MessageOptions, commitText, repositoryMessage } from './commitMessage.js';
+import { COMMIT_BRANCH, commitText, repositoryMessage } from './commitMessage.js';
+import type { MessageOptions } from './messageTypes.js';
 import type { FileError, FileOutcome } from '../core/result.js';
 import { heapTick } from '../core/heap.js';
 
