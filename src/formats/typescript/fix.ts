@@ -6,7 +6,7 @@
  * prints anything.
  */
 import { frameworkVariableIn, noFrameworkEscape } from '../../rule/keySettings.js';
-import { keyArnRegion, keyRegionMismatch } from '../../rule/keyArn.js';
+import { keyArnRegion, keyLiteral, keyRegionMismatch } from '../../rule/keyArn.js';
 import { ownRegionOf, tableRegionsOf } from './regions.js';
 import { planResources } from './fixResources.js';
 import { serving } from '../../core/edits.js';
@@ -28,10 +28,6 @@ import { common, droppedLookups, identifiersNamed, mentions, overlaps, replacedL
 import { addresses, keyStatementOf, type KeyGroup, type SharedScope, type Project } from './planState.js';
 import { GeneratedKeys } from './generatedKeys.js';
 import { keyRefForTable, tableSettings } from './tableSettings.js';
-
-function isArnLike(s: string): boolean {
-  return /^(arn:|alias\/|mrk-|[0-9a-f]{8}-[0-9a-f]{4}-)/.test(s);
-}
 
 class FilePlanner extends GeneratedKeys {
   /** Key groups: one per table, or (--key-strategy shared) one per block, scope and placement. */
@@ -57,10 +53,10 @@ class FilePlanner extends GeneratedKeys {
     const needsKeyObject = (t: TsTable) => t.framework === 'cdk' && t.kind !== 'CfnTable';
     const keyed =
       arn !== undefined ? groups.filter((g) => g.tables.some(needsKeyObject)) : groups.filter((g) => g.tables[0].framework !== 'cdk');
-    const scopeLists = this.scopeLists(keyed, arn !== undefined && !isArnLike(arn));
+    const scopeLists = this.scopeLists(keyed, arn !== undefined && !keyLiteral(arn));
 
     let arnRef: Code | undefined;
-    if (arn !== undefined && !isArnLike(arn)) arnRef = raw(arn);
+    if (arn !== undefined && !keyLiteral(arn)) arnRef = raw(arn);
     else if (arn !== undefined) {
       // The ARN written once per file when it would be written twice or more (or is already a constant).
       const uses = this.chosen.filter((t) => !needsKeyObject(t)).length + scopeLists.length;
