@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { TableReport } from '../core/result.js';
 import type { DeployingUnit } from '../core/types.js';
-import { plural } from './messageLines.js';
+import { plural, shownBeside } from './messageLines.js';
 import type { Fixed } from './messageTypes.js';
 
 /**
@@ -26,9 +26,7 @@ export interface Call {
  */
 export function unitCall(module: Fixed, unit: DeployingUnit): Call {
   // The unit's path from the table's file's folder, then from the repository's root (both display paths).
-  const file = path.posix.normalize(
-    path.posix.join(path.posix.dirname(module.file), path.posix.relative(path.posix.dirname(module.t.file), unit.file)),
-  );
+  const file = shownBeside(module.file, module.t.file, unit.file);
   const address = `unit ${path.posix.dirname(file)}`;
   return {
     t: { ...module.t, file: unit.file, line: unit.line, column: 1, address, units: undefined },

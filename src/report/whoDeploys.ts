@@ -1,8 +1,8 @@
 /** A commit message's note on who deploys the new keys: which role, what it needs, and what a rollback does with the keys. */
-import path from 'node:path';
 import { listed } from '../rule/blockers.js';
 import { DEFAULT_KEY_POLICY, KEY_USE_TEXT } from '../rule/keyPolicy.js';
 import type { Fixed, MessageOptions } from './messageTypes.js';
+import { shownBeside } from './messageLines.js';
 
 /** Formats whose deploy is not CloudFormation's (no automatic rollback that deletes a key: Terraform, CDK for Terraform, Pulumi). */
 const NOT_CLOUDFORMATION: ReadonlySet<string> = new Set(['terraform', 'cdktf', 'pulumi', 'pulumi-yaml']);
@@ -44,9 +44,7 @@ function namedRoles(tables: Fixed[]): string {
   const byFile = new Map<string, Set<string>>();
   for (const { t, file } of tables)
     for (const r of t.deployRoles ?? []) {
-      const shown = path.posix.normalize(
-        path.posix.join(path.posix.dirname(file), path.posix.relative(path.posix.dirname(t.file), r.file)),
-      );
+      const shown = shownBeside(file, t.file, r.file);
       const where = `${shown}:${r.line}, ${r.setting}${r.environment !== undefined ? ` of environment ${r.environment}` : ''}`;
       const roles = byFile.get(file) ?? byFile.set(file, new Set()).get(file)!;
       roles.add(`${r.role} (${where})`);
