@@ -303,7 +303,9 @@ describe('permissions boundaries beside a table', () => {
     const byFile = Object.fromEntries(out.tables.map((t) => [t.file, t.cautions]));
     expect(Object.keys(byFile).sort()).toEqual(['a/main.tf', 'b/main.tf', 'c/main.tf', 'd/main.tf']);
     for (const dir of ['a', 'c'])
-      expect(byFile[`${dir}/main.tf`]).toEqual([expect.stringContaining(`${LABEL}aws_iam_role.role at ${dir}/modules/api/main.tf:1 in module.api)`)]);
+      expect(byFile[`${dir}/main.tf`]).toEqual([
+        expect.stringContaining(`${LABEL}aws_iam_role.role at ${dir}/modules/api/main.tf:1 in module.api)`),
+      ]);
     expect(byFile['b/main.tf']).toBeUndefined();
     expect(byFile['d/main.tf']).toBeUndefined();
   });

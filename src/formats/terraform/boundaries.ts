@@ -170,8 +170,7 @@ export async function boundaryCautions(file: SourceFile, det: TfDetection, conte
           : t.kind === 'module'
             ? `module\\.${escapeRegExp(t.label)}(\\[[^\\]]*\\])?\\.[\\w-]+`
             : undefined;
-      if (name)
-        passed.set(t.label, await passedTo(files, usesOf(name), context, t.kind === 'module' ? t.label : undefined));
+      if (name) passed.set(t.label, await passedTo(files, usesOf(name), context, t.kind === 'module' ? t.label : undefined));
     }
   for (const t of det.tables) {
     const all = [...new Set([...where, ...((t.kind === 'table' && callers.get(t.label)) || []), ...(passed.get(t.label) ?? [])])];
