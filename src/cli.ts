@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from './io/packages.js';
-import { type RunResult, ranLightOnly, run } from './engine/run.js';
+import { type RunResult, ranAny, ranLightOnly, run } from './engine/run.js';
 import { LockError, acquireFolderLock, acquireLocks, treeRoots, type Lock } from './io/lock.js';
 import { OutputError, checkPatchDir, checkPatchFile, realish } from './io/outputs.js';
 import type { Cleanup } from './io/temp.js';
@@ -411,12 +411,16 @@ async function command(argv: string[], io: Io, done: Done): Promise<number> {
 }
 
 /**
- * This process ran a scan or a fix, of a few files (src/engine/run.ts ranLightOnly; only `execute`
- * runs one): src/cli/start.ts saves the CLI's cached code after one, not after `--version` (too little
- * code) nor after a run of a tree (too much: every later run would load it).
+ * This process ran a scan or a fix that read a file (only `execute` runs one): src/cli/start.ts saves the
+ * CLI's cached code after one, not after `--version` (too little code). For a kind of a few files (`ts`,
+ * `json`, ...: src/cli/codeVariant.ts), only after a run of a few files (src/engine/run.ts ranLightOnly):
+ * a run of many would put more code in it than the one-file runs that load it compile. For the `tree` kind
+ * (the runs of folders, and of no path), after any: else a large tree's runs never had cached code and
+ * compiled the CLI from its text every time (about 50 ms of CPU of a dense scan; docs/performance.md
+ * "Sixty-fourth session").
  */
-export function ranCommand(): boolean {
-  return ranLightOnly();
+export function ranCommand(kind?: string): boolean {
+  return kind === 'tree' ? ranAny() : ranLightOnly();
 }
 
 async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done): Promise<number> {
