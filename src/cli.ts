@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from './io/packages.js';
-import { type RunResult, ranAny, ranLightOnly, run } from './engine/run.js';
+import { type RunResult, ranAny, ranLarge as ranLargeRun, ranLightOnly, run } from './engine/run.js';
 import { LockError, acquireFolderLock, acquireLocks, treeRoots, type Lock } from './io/lock.js';
 import { OutputError, checkPatchDir, checkPatchFile, realish } from './io/outputs.js';
 import type { Cleanup } from './io/temp.js';
@@ -421,6 +421,15 @@ async function command(argv: string[], io: Io, done: Done): Promise<number> {
  */
 export function ranCommand(kind?: string): boolean {
   return kind === 'tree' ? ranAny() : ranLightOnly();
+}
+
+/**
+ * This process ran a scan or fix of more than a few files (src/engine/run.ts ranLarge): src/cli/start.ts then
+ * writes the `tree` kind's cached code again if the run compiled code the file lacked (about 8 ms to make it
+ * again, small beside such a run; not after a light run, whose start is a target of its own).
+ */
+export function ranLarge(): boolean {
+  return ranLargeRun();
 }
 
 async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done): Promise<number> {

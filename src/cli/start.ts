@@ -34,6 +34,8 @@ interface Cli {
   main: Main;
   /** Whether to save the cached code of `kind` (the file's kind, codeVariant.ts) after this run (src/cli.ts). */
   ranCommand(kind: string): boolean;
+  /** Whether this process ran a run of more than a few files (src/engine/run.ts ranLarge). */
+  ranLarge(): boolean;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -48,7 +50,9 @@ export function start(argv: string[]): void {
       // a function on its first call); the code `--version` runs is too little. A kind of a few files' only
       // after a run of a few files (a whole tree's code, every format's and the fix's, is too much for the
       // one-file runs that load it after); the `tree` kind's after any (src/cli.ts ranCommand).
-      if (cjs.cli.ranCommand(cjs.kind)) cjs.save?.();
+      // A `tree` file loaded by a large tree's run is written again when that run compiled functions it
+      // lacked (another format's, the fix's): the first tree run wrote it with only the formats it read.
+      if (cjs.cli.ranCommand(cjs.kind)) (cjs.save ?? (cjs.kind === 'tree' && cjs.cli.ranLarge() ? cjs.grow : undefined))?.();
     });
     return;
   }
@@ -67,7 +71,7 @@ export function start(argv: string[]): void {
  * files, without writing it: a file written after a run that loaded another kind's code would hold that code
  * too.
  */
-function commonJsCli(argv: string[]): { cli: Cli; kind: string; save?: () => void } | undefined {
+function commonJsCli(argv: string[]): { cli: Cli; kind: string; save?: () => void; grow?: () => void } | undefined {
   if (process.env.KMSFIX_CJS === 'off') return undefined;
   const build = `cli-${KMSFIX_CLI_HASH}-`;
   const kind = codeVariant(argv);
@@ -77,10 +81,10 @@ function commonJsCli(argv: string[]): { cli: Cli; kind: string; save?: () => voi
   const readFrom = kind === undefined && !existsSync(cacheFile) ? otherKind(dir, build) : undefined;
   if (!(readFrom || existsSync(cacheFile) || writable(dir))) return undefined;
   try {
-    const { exports, save } = runCached(path.join(here, 'cli.cjs'), cacheFile, { build, readFrom });
+    const { exports, save, grow } = runCached(path.join(here, 'cli.cjs'), cacheFile, { build, readFrom });
     const cli = exports as Partial<Cli>;
-    return typeof cli.main === 'function' && typeof cli.ranCommand === 'function'
-      ? { cli: cli as Cli, kind: kind ?? 'tree', save }
+    return typeof cli.main === 'function' && typeof cli.ranCommand === 'function' && typeof cli.ranLarge === 'function'
+      ? { cli: cli as Cli, kind: kind ?? 'tree', save, grow }
       : undefined;
   } catch {
     return undefined;

@@ -90,7 +90,7 @@ describe('the CLI runs the same from its CommonJS build and from its ES modules'
     expect(cachedCode(cache)).toHaveLength(1);
   });
 
-  it("a tree's run writes the tree kind's cached code whatever its size; a run of many files of one kind writes none", async () => {
+  it("a tree's run writes the tree kind's cached code whatever its size, a large one again when it compiled more; many files of one kind write none", async () => {
     // The demo and 33 empty files: more than a light run's 32 (src/engine/run.ts lightRun).
     const tree = tmp('tree');
     cpSync(path.join(FIXTURES, 'demo'), tree, { recursive: true });
@@ -120,6 +120,19 @@ describe('the CLI runs the same from its CommonJS build and from its ES modules'
     expect(await run(['scan', '.'], { KMSFIX_CACHE_DIR: cache }, tree), 'warm').toEqual(reference);
     expect(cachedCode(cache)).toEqual([name]);
     expect(readFileSync(path.join(cache, name)).equals(bytes)).toBe(true);
+    // A large tree of another format (CDK) loads it and compiles what it lacks: the file is written again, larger,
+    // and the run after loads that, with the same results each time.
+    const cdk = tmp('cdk');
+    cpSync(path.join(FIXTURES, 'typescript', 'cdk-tablev2', 'input.ts'), path.join(cdk, 'stack.ts'));
+    for (const e of empty) writeFileSync(path.join(cdk, e), '');
+    const cdkReference = await run(['scan', '.'], ES_MODULES, cdk);
+    expect(cdkReference.stdout).toContain('stack.ts:');
+    expect(await run(['scan', '.'], { KMSFIX_CACHE_DIR: cache }, cdk), 'grown').toEqual(cdkReference);
+    expect(cachedCode(cache)).toEqual([name]);
+    const grown = readFileSync(path.join(cache, name));
+    expect(grown.length).toBeGreaterThan(bytes.length);
+    expect(await run(['scan', '.'], { KMSFIX_CACHE_DIR: cache }, cdk), 'grown, warm').toEqual(cdkReference);
+    expect(await run(['scan', '.'], { KMSFIX_CACHE_DIR: cache }, tree), 'grown, the first tree').toEqual(reference);
   });
 
   it("each kind of run loads its own kind's cached code (src/cli/codeVariant.ts); a run naming no path, any", async () => {
