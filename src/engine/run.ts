@@ -169,6 +169,19 @@ export function ranLightOnly(): boolean {
   return runs.light > 0 && runs.heavy === 0;
 }
 
+/**
+ * Whether this process ran a run that had a file to read, light or not: the rule for the cached code of a
+ * tree's runs (src/cli/start.ts), which only runs of trees load.
+ */
+export function ranAny(): boolean {
+  return runs.light > 0 || runs.heavy > 0;
+}
+
+/** Whether this process ran a run that was not light (lightRun): more than a few files, or workers. */
+export function ranLarge(): boolean {
+  return runs.heavy > 0;
+}
+
 /** A file some format reads, by its name: what discovery keeps. */
 export const accepts = (p: string) => FORMATS.some((e) => e.accepts(p));
 
