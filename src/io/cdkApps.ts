@@ -134,19 +134,22 @@ function languageIn(text: string): string | undefined {
  * One note per `cdk.json` or `cdktf.json` (`shown`: its display path) whose `app` runs a language
  * kmsfix does not read, and per Pulumi project file whose `runtime` is one (unless its dependency files list only other
  * clouds' providers). A file that cannot be read or parsed says nothing (it is not an app kmsfix can tell).
+ * `textOf`: a file's text when the run read it already as a candidate (`readFileSync(absPath, 'utf8')`'s string,
+ * src/io/read.ts readCandidate's `utf8`); a file it gives none for is read here.
  */
-export function unreadCdkApps(files: { absPath: string; shown: string }[]): string[] {
+export function unreadCdkApps(files: { absPath: string; shown: string }[], textOf?: (absPath: string) => string | undefined): string[] {
   const notes: string[] = [];
   for (const f of files) {
     const kind = APPS[path.basename(f.absPath)];
     const pulumi = PULUMI_FILES.has(path.basename(f.absPath));
     if (!kind && !pulumi) continue;
-    let text: string;
-    try {
-      text = readFileSync(f.absPath, 'utf8');
-    } catch {
-      continue;
-    }
+    let text = textOf?.(f.absPath);
+    if (text === undefined)
+      try {
+        text = readFileSync(f.absPath, 'utf8');
+      } catch {
+        continue;
+      }
     if (text.length > MAX_BYTES) continue;
     if (!kind) {
       const runtime = pulumiRuntime(text);
