@@ -87,7 +87,11 @@ const MARKS: [WideEncoding, number[]][] = [
  * begins with UTF-16's (FF FE), and a UTF-16 text never begins with U+0000 (its NUL would read as the rest
  * of the mark). Its big-endian mark begins with a NUL: unchecked, such a file was "binary".
  */
-function wideBom(buf: Buffer): WideEncoding | undefined {
+export function wideBom(buf: Buffer): WideEncoding | undefined {
+  // Every mark starts with FF, FE or 00: any other first byte (an empty file's none) answers without the search
+  // (asked twice of each file read: its closures cost 13 ms of 600 Pulumi.yaml files' profile, sixty-fourth session).
+  const first = buf[0];
+  if (first !== 0xff && first !== 0xfe && first !== 0) return undefined;
   return MARKS.find(([, mark]) => buf.length >= mark.length && mark.every((b, i) => buf[i] === b))?.[0];
 }
 
