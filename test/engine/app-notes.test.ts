@@ -62,12 +62,30 @@ describe("a project file's text taken from its read as a candidate", () => {
       for (const explicit of [false, true])
         for (const take of [false, true]) {
           let got: string | undefined;
-          const r = await readCandidate(abs, rel, explicit, () => take, undefined, undefined, false, (t) => (got = t));
+          const r = await readCandidate(
+            abs,
+            rel,
+            explicit,
+            () => take,
+            undefined,
+            undefined,
+            false,
+            (t) => (got = t),
+          );
           expect(got, `${rel} ${explicit} ${take} (${r.kind})`).toBe(long);
         }
       // Not read at all: nothing is given (unreadCdkApps reads it itself).
       let got: string | undefined;
-      const r = await readCandidate(abs, rel, false, () => true, 8, undefined, false, (t) => (got = t));
+      const r = await readCandidate(
+        abs,
+        rel,
+        false,
+        () => true,
+        8,
+        undefined,
+        false,
+        (t) => (got = t),
+      );
       expect(r.kind).toBe('error');
       expect(got).toBeUndefined();
     }
@@ -78,17 +96,19 @@ describe("a project file's text taken from its read as a candidate", () => {
     expect(cdkApps.length).toBe(Object.keys(FILES).length);
     const long = unreadCdkApps(cdkApps.map((absPath) => ({ absPath, shown: displayPath(absPath, dir) })));
     // The cases tell the two ways apart: a note for some, none for the others.
-    expect(long.map((n) => n.slice(0, n.indexOf(':')))).toEqual([
-      'bom/Pulumi.yaml',
-      'cdk/cdk.json',
-      'cdktf/cdktf.json',
-      'json/Pulumi.json',
-      'large/Pulumi.yaml',
-      'latin1/Pulumi.yaml',
-      'nul/Pulumi.yaml',
-      'plain/Pulumi.yaml',
-      'accented/Pulumi.yaml',
-    ].sort());
+    expect(long.map((n) => n.slice(0, n.indexOf(':')))).toEqual(
+      [
+        'bom/Pulumi.yaml',
+        'cdk/cdk.json',
+        'cdktf/cdktf.json',
+        'json/Pulumi.json',
+        'large/Pulumi.yaml',
+        'latin1/Pulumi.yaml',
+        'nul/Pulumi.yaml',
+        'plain/Pulumi.yaml',
+        'accented/Pulumi.yaml',
+      ].sort(),
+    );
     for (const mode of ['scan', 'fix'] as const)
       for (const maxFileBytes of [undefined, 600]) {
         const r = await run(['.'], { cwd: dir, mode, workers: 0, acceptAwsManaged: false, keyStrategy: 'per-table', maxFileBytes });
