@@ -96,7 +96,8 @@ export const APP_FILES: ReadonlySet<string> = new Set([...Object.keys(APPS), ...
  * fifths of its speed (bench run 40).
  */
 export function pulumiRuntime(text: string): string | undefined {
-  const json = /"runtime"\s*:\s*(?:"([\w.-]+)"|\{[^}]*?"name"\s*:\s*"([\w.-]+)")/.exec(text);
+  // The JSON form's pattern only where its first word is: a YAML project's whole text is otherwise searched for it.
+  const json = text.includes('"runtime"') ? /"runtime"\s*:\s*(?:"([\w.-]+)"|\{[^}]*?"name"\s*:\s*"([\w.-]+)")/.exec(text) : null;
   if (json) return json[1] ?? json[2];
   const line = /^runtime:[ \t]*([^\n#]*)/m.exec(text);
   if (!line) return undefined;
