@@ -190,9 +190,11 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   // links it met: readOne), then the reads' own, in the order read.
   const notes: string[] = [];
   const symlinks = [...walkLinks];
-  // The project files' texts, taken from their reads as candidates (most are: a Pulumi.yaml, a cdk.json) instead of
-  // reading each file again; those the run does not read (or cannot) are read by unreadCdkApps.
-  const appTexts = new Map<string, string | undefined>(cdkApps.map((a) => [a, undefined]));
+  // Each project file's notes, made from its text as its read as a candidate took it (most are candidates: a
+  // Pulumi.yaml, a cdk.json) instead of reading the file again, and kept (not its text: a Pulumi YAML program's whole
+  // text); those the run does not read (or cannot) are read by unreadCdkApps after the reads.
+  const shownOf = (absPath: string) => ({ absPath, shown: displayPath(absPath, options.cwd) });
+  const appNotes = new Map<string, string[] | undefined>(cdkApps.map((a) => [a, undefined]));
   let cleanup: Cleanup | undefined;
   if (options.cleanTemps) {
     cleanup = cleanStaleTemps(temps, (abs) => displayPath(abs, options.cwd));
@@ -297,7 +299,13 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
       }
       options.onProgress?.({ scanned: index + 1, candidates: total, tables: scheduler.tables, current: c.absPath });
       const dir = path.dirname(c.absPath);
-      const keep = appTexts.has(c.absPath) ? (text: string) => appTexts.set(c.absPath, text) : undefined;
+      const keep = appNotes.has(c.absPath)
+        ? (text: string) =>
+            appNotes.set(
+              c.absPath,
+              unreadCdkApps([shownOf(c.absPath)], () => text),
+            )
+        : undefined;
       const read = await readOne(c, options.maxFileBytes, errors, notes, symlinks, stages, scheduler.sharedReads, keep);
       if (read) {
         stamps.push(read.stamp);
@@ -316,10 +324,7 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   } finally {
     optimizeAgain();
   }
-  const first = unreadCdkApps(
-    cdkApps.map((absPath) => ({ absPath, shown: displayPath(absPath, options.cwd) })),
-    (absPath) => appTexts.get(absPath),
-  );
+  const first = cdkApps.flatMap((absPath) => appNotes.get(absPath) ?? unreadCdkApps([shownOf(absPath)]));
   if (symlinks.length > 0) first.push(linksNote(symlinks));
   notes.unshift(...first);
   for (const n of fileNotes) if (n) notes.push(...n);
