@@ -7,6 +7,7 @@
 import { failingRules } from '../rule/peers/evaluate.js';
 import { listed } from '../rule/blockers.js';
 import { FIX_NOTE } from '../rule/evaluate.js';
+import { keyArnRegion } from '../rule/keyArn.js';
 import { IAM_ROLES, IAM_UNREAD } from '../rule/cautions.js';
 import { DEFAULT_DELETION_WINDOW, type KeySettings } from '../rule/keySettings.js';
 import { DEFAULT_KEY_POLICY, KEY_USE_TEXT, type KeyPolicyMode } from '../rule/keyPolicy.js';
@@ -208,6 +209,19 @@ function settingsKey(o: MessageOptions): string {
   return JSON.stringify([o.keyStrategy, o.kmsKeyArn ?? null, o.keyPolicy ?? DEFAULT_KEY_POLICY, sorted(o.key ?? null)]);
 }
 
+/** The CloudFormation family's formats, whose stacks' Regions kmsfix reads only where the project names them. */
+const CFN_FAMILY: ReadonlySet<string> = new Set(['cloudformation', 'sam', 'serverless']);
+
+/**
+ * --kms-key-arn's Region, where kmsfix found no Region for a CloudFormation, SAM or Serverless table's stack (a table
+ * whose stack deploys elsewhere is not fixed: cloudformation/fix.ts otherStackRegion; session 64, F3).
+ */
+function keyRegionNote(t: TableReport, o: MessageOptions): string {
+  const region = o.kmsKeyArn ? keyArnRegion(o.kmsKeyArn) : undefined;
+  if (!region || !CFN_FAMILY.has(t.format) || t.deployRegions?.length) return '';
+  return `; the key is in ${region}: deploy this stack there only (a table's key must be in its Region, and kmsfix found no Region for this stack)`;
+}
+
 /**
  * A group's settings, short: which keys, which key policy. `tables`: the group's, for `retain: always`, said only
  * where it keeps a key (it changes nothing for Terraform: src/report/rollback.ts retainsSome).
@@ -333,7 +347,7 @@ export function commitMessage(
     out.push(
       were ? wrap(`${t.address} (${file}:${t.line}), was ${were}`, '    ', '* ') : `* ${t.address} (${file}:${t.line}), was ${t.status}`,
     );
-    out.push(wrap(`key: ${t.keptKey !== undefined ? keptKeyText(t.keptKey) : keyOf(own)}`, '    ', '  '));
+    out.push(wrap(`key: ${t.keptKey !== undefined ? keptKeyText(t.keptKey) : keyOf(own) + keyRegionNote(t, own)}`, '    ', '  '));
     const deploy = recreation(t);
     if (deploy !== undefined) out.push(wrap(`deploy: ${deploy}`, '    ', '  '));
     const rules = failingRules(t.peers);

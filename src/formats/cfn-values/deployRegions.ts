@@ -49,7 +49,7 @@ function regionsOf(
   if (!chain || depth > MAX_DEPTH) return undefined;
   const out: { region: string; how: string; environment?: string }[] = [];
   const passed: string[] = [];
-  const unless = () => (passed.length ? ` where the deploy gives no ${passed.join(' nor ')}` : '');
+  const unless = () => (passed.length ? ` where the deploy gives no ${passed.map((p) => (p === 'opt:region' ? '--region' : p)).join(' nor ')}` : '');
   for (const source of chain) {
     const literal = /^(['"])(.*)\1$/.exec(source)?.[2] ?? (/^[\w-]+(\([^()]*\))?:/.test(source) ? undefined : source);
     if (literal !== undefined) {
@@ -68,7 +68,7 @@ function regionsOf(
         const inner = s === undefined ? undefined : regionsOf(service, s, depth + 1);
         if (!inner) continue;
         for (const r of inner)
-          out.push({ region: r.region, how: `${chosen[1]}.${p.key}${r.how ? `, ${r.how}` : ''}`, environment: String(p.key) });
+          out.push({ region: r.region, how: `stage ${String(p.key)}: ${chosen[1]}.${String(p.key)}${r.how ? `, ${r.how}` : ''}`, environment: String(p.key) });
       }
       // A stage the map lacks: the next source.
       passed.push(`stage in ${chosen[1]}`);
