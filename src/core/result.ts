@@ -72,6 +72,8 @@ export interface TableReport extends TableIdentity {
   deployRoles?: DeployRole[];
   /** The Regions the project names for the table's stack (TableFacts.deployRegions). Internal: not in the JSON report. */
   deployRegions?: DeployRegion[];
+  /** The session policy of the table's Terraform provider (TableFacts.deploySessionPolicy). Internal: not in the JSON report. */
+  deploySessionPolicy?: string;
 }
 
 export interface FileError {

@@ -103,6 +103,12 @@ export interface TableFacts extends TableIdentity {
    * declines the table (cloudformation/fix.ts); none known: the commit message names the key's Region.
    */
   deployRegions?: DeployRegion[];
+  /**
+   * Terraform: the session policy the table's provider configuration passes when it assumes its role
+   * (src/formats/terraform/sessionPolicy.ts, `provider "aws": assume_role.policy_arns`), which limits the plan's
+   * credentials as a permissions boundary does. The commit message's Who deploys caution names it.
+   */
+  deploySessionPolicy?: string;
 }
 
 /** A Region a stack deploys to, as its file says: the Region, where (a display path, 1-based line), which setting and environment. */
