@@ -38,18 +38,15 @@ const MAX_DEPTH = 4;
 const CHOSEN = /^self:([\w.-]+)\.\$\{[^{}]*\}((?:\.[\w-]+)*)$/;
 
 /** The Regions one `provider.region` value may be, each with the words saying how (empty: not known). */
-function regionsOf(
-  service: CNode,
-  value: string,
-  depth: number,
-): { region: string; how: string; environment?: string }[] | undefined {
+function regionsOf(service: CNode, value: string, depth: number): { region: string; how: string; environment?: string }[] | undefined {
   const v = value.trim();
   if (REGION.test(v)) return [{ region: v, how: '' }];
   const chain = v.includes('${') ? chainOf(v) : undefined;
   if (!chain || depth > MAX_DEPTH) return undefined;
   const out: { region: string; how: string; environment?: string }[] = [];
   const passed: string[] = [];
-  const unless = () => (passed.length ? ` where the deploy gives no ${passed.map((p) => (p === 'opt:region' ? '--region' : p)).join(' nor ')}` : '');
+  const unless = () =>
+    passed.length ? ` where the deploy gives no ${passed.map((p) => (p === 'opt:region' ? '--region' : p)).join(' nor ')}` : '';
   for (const source of chain) {
     const literal = /^(['"])(.*)\1$/.exec(source)?.[2] ?? (/^[\w-]+(\([^()]*\))?:/.test(source) ? undefined : source);
     if (literal !== undefined) {
@@ -68,7 +65,11 @@ function regionsOf(
         const inner = s === undefined ? undefined : regionsOf(service, s, depth + 1);
         if (!inner) continue;
         for (const r of inner)
-          out.push({ region: r.region, how: `stage ${String(p.key)}: ${chosen[1]}.${String(p.key)}${r.how ? `, ${r.how}` : ''}`, environment: String(p.key) });
+          out.push({
+            region: r.region,
+            how: `stage ${String(p.key)}: ${chosen[1]}.${String(p.key)}${r.how ? `, ${r.how}` : ''}`,
+            environment: String(p.key),
+          });
       }
       // A stage the map lacks: the next source.
       passed.push(`stage in ${chosen[1]}`);
@@ -102,7 +103,14 @@ export function serviceDeployRegions(root: CNode | null | undefined, file: Sourc
     // Only where the file is a service (`provider.name: aws`, or a service with no provider map at all, which the Framework refuses).
     if (provider?.kind !== 'map') return [];
     const line = lineAt(file.text, provider.start);
-    return [{ region: FRAMEWORK_DEFAULT_REGION, file: file.path, line, setting: "no provider.region: the Framework's default, where the deploy gives no --region" }];
+    return [
+      {
+        region: FRAMEWORK_DEFAULT_REGION,
+        file: file.path,
+        line,
+        setting: "no provider.region: the Framework's default, where the deploy gives no --region",
+      },
+    ];
   }
   const node = resolveAlias(p.value ?? null);
   const value = node?.kind === 'scalar' && !node.code ? scalarString(node) : undefined;

@@ -640,7 +640,10 @@ function otherStackRegion(arn: string, t: CfnTable, file: SourceFile): string | 
   const others = known.filter((r) => r.region !== keyRegion);
   if (others.length === 0) return undefined;
   const mismatch = keyRegionMismatch(arn, [...new Set(others.map((r) => r.region))], others.map((r) => r.where).join('; '));
-  return mismatch && `${mismatch}. The deploy would fail and CloudFormation would roll the stack back: give a key of that Region (a multi-Region key's replica there)`;
+  return (
+    mismatch &&
+    `${mismatch}. The deploy would fail and CloudFormation would roll the stack back: give a key of that Region (a multi-Region key's replica there)`
+  );
 }
 
 const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;

@@ -44,17 +44,18 @@ describe('--kms-key-arn and the Region a CloudFormation, SAM or Serverless stack
   it("provider.region as the Framework resolves it: a chain's default, a stage's map, a self: value, the Framework's default us-east-1", async () => {
     const dflt = await verdict([{ path: 'serverless.yml', text: service("  region: ${opt:region, 'eu-west-1'}\n") }], EAST);
     expect(dflt.declined).toContain(
-      "this table is in eu-west-1 (serverless.yml:4, provider.region (its default where the deploy gives no --region))",
+      'this table is in eu-west-1 (serverless.yml:4, provider.region (its default where the deploy gives no --region))',
     );
-    const stages = service('  region: ${self:custom.regions.${sls:stage}}\n', 'custom:\n  regions:\n    dev: us-east-1\n    prod: eu-west-1\n');
+    const stages = service(
+      '  region: ${self:custom.regions.${sls:stage}}\n',
+      'custom:\n  regions:\n    dev: us-east-1\n    prod: eu-west-1\n',
+    );
     const staged = await verdict([{ path: 'serverless.yml', text: stages }], EAST);
     expect(staged.declined).toContain('this table is in eu-west-1 (serverless.yml:8, provider.region (stage prod: custom.regions.prod))');
     // Every stage's Region must be the key's: a key in eu-west-1 cannot serve dev either.
     expect((await verdict([{ path: 'serverless.yml', text: stages }], WEST)).declined).toContain('this table is in us-east-1');
     const self = service('  region: ${self:custom.region}\n', 'custom:\n  region: eu-west-1\n');
-    expect((await verdict([{ path: 'serverless.yml', text: self }], EAST)).declined).toContain(
-      'provider.region (custom.region)',
-    );
+    expect((await verdict([{ path: 'serverless.yml', text: self }], EAST)).declined).toContain('provider.region (custom.region)');
     // No provider.region: the Framework deploys to us-east-1 unless given --region.
     const none = [{ path: 'serverless.yml', text: service('') }];
     expect((await verdict(none, WEST)).declined).toContain(
@@ -74,7 +75,9 @@ describe('--kms-key-arn and the Region a CloudFormation, SAM or Serverless stack
     );
     // A known Region (the key's): no such words.
     const known = await verdict([{ path: 'serverless.yml', text: service('  region: us-east-1\n') }], EAST);
-    expect(commitText(commitMessage(known.r.outcomes, { keyStrategy: 'per-table', kmsKeyArn: EAST, version: '0' }))).not.toContain('deploy this stack there only');
+    expect(commitText(commitMessage(known.r.outcomes, { keyStrategy: 'per-table', kmsKeyArn: EAST, version: '0' }))).not.toContain(
+      'deploy this stack there only',
+    );
   });
 
   it("SAM: each environment's region in samconfig.toml (deploy, else global parameters); one in another Region declines", async () => {
@@ -86,7 +89,9 @@ describe('--kms-key-arn and the Region a CloudFormation, SAM or Serverless stack
     expect((await verdict(files, EAST)).declined).toContain(
       'and this table is in eu-west-1 (app/samconfig.toml:5, region of environment prod)',
     );
-    expect((await verdict(files, WEST)).declined).toContain('and this table is in us-east-1 (app/samconfig.toml:3, region of environment default)');
+    expect((await verdict(files, WEST)).declined).toContain(
+      'and this table is in us-east-1 (app/samconfig.toml:3, region of environment default)',
+    );
     const yaml = [
       { path: 'app/template.yaml', text: TEMPLATE },
       { path: 'app/samconfig.yaml', text: 'version: 0.1\ndefault:\n  deploy:\n    parameters:\n      region: eu-west-1\n' },

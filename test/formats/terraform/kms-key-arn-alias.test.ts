@@ -15,7 +15,11 @@ async function fix(text: string) {
   const r = await processMemory([{ path: 'main.tf', text }], 'fix', { kmsKeyArn: ALIAS });
   expect(r.outcomes[0].error).toBeUndefined();
   const t = r.outcomes[0].tables[0];
-  return { out: r.output.get('main.tf')!, fixed: t.fixed === true, declined: t.fixed ? undefined : t.message.split('Not fixable automatically: ')[1] };
+  return {
+    out: r.output.get('main.tf')!,
+    fixed: t.fixed === true,
+    declined: t.fixed ? undefined : t.message.split('Not fixable automatically: ')[1],
+  };
 }
 
 describe('--kms-key-arn alias ARN in Terraform', () => {
