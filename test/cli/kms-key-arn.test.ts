@@ -166,6 +166,6 @@ describe('fix --kms-key-arn', () => {
     const r = await runCli(['fix', '--yes', '--kms-key-arn', 'alias/app/orders', 'cfn/t.yaml', 'tf'], dir);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(path.join(dir, 'cfn', 't.yaml'), 'utf8')).toContain('KMSMasterKeyId: alias/app/orders');
-    expect(r.stderr).toContain("Terraform takes a key's ARN (kms_key_arn");
+    expect(r.stderr).toContain("Terraform takes a key's ARN, an alias ARN (its key read by a data aws_kms_key)");
   });
 });
