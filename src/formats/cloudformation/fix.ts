@@ -642,7 +642,11 @@ function otherStackRegion(arn: string, t: CfnTable, file: SourceFile): string | 
   const mismatch = keyRegionMismatch(arn, [...new Set(others.map((r) => r.region))], others.map((r) => r.where).join('; '));
   return (
     mismatch &&
-    `${mismatch}. The deploy would fail and CloudFormation would roll the stack back: give a key of that Region (a multi-Region key's replica there)`
+    `${mismatch}. The deploy would fail and CloudFormation would roll the stack back: give a key of that Region (a multi-Region key's replica there)` +
+      // A Region the Framework takes where no --region is given: a service always deployed with one says so in its file.
+      (others.some((r) => r.where.includes('where the deploy gives no --region'))
+        ? `, or, where every deploy passes --region ${keyRegion}, write provider.region: \${opt:region, '${keyRegion}'}`
+        : '')
   );
 }
 

@@ -61,6 +61,9 @@ describe('--kms-key-arn and the Region a CloudFormation, SAM or Serverless stack
     expect((await verdict(none, WEST)).declined).toContain(
       "this table is in us-east-1 (serverless.yml:3, no provider.region: the Framework's default, where the deploy gives no --region)",
     );
+    expect((await verdict(none, WEST)).declined).toContain(
+      "or, where every deploy passes --region eu-west-1, write provider.region: ${opt:region, 'eu-west-1'}",
+    );
     expect((await verdict(none, EAST)).fixed).toBe(true);
   });
 
