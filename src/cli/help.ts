@@ -23,12 +23,13 @@ const FIX = `Options of fix:
   --key-strategy per-table|shared
                           one new key per table (default), or one key per template
   --kms-key-arn VALUE     use this existing key for every fixed table; generate no key. A key ARN
-                          (arn:aws:kms:REGION:ACCOUNT:key/ID), an alias ARN (not in Terraform),
-                          alias/NAME (CloudFormation only), or an expression in the file's language:
-                          var.x, local.x, module.m.x, data.aws_kms_key.k.arn (Terraform); !Ref P,
-                          !GetAtt R.Arn, !ImportValue E, '\${...}' (CloudFormation, Pulumi YAML);
-                          props.keyArn (TypeScript). A table whose file cannot take the value is
-                          not fixed, with the reason
+                          (arn:aws:kms:REGION:ACCOUNT:key/ID), an alias ARN (Terraform: through a
+                          data aws_kms_key), alias/NAME (CloudFormation only), or an expression in
+                          the file's language: var.x, local.x, module.m.x, data.aws_kms_key.k.arn
+                          (Terraform); !Ref P, !GetAtt R.Arn, !ImportValue E, '\${...}'
+                          (CloudFormation, Pulumi YAML); props.keyArn (TypeScript). A table whose
+                          file cannot take the value, or whose Region is another than the key's,
+                          is not fixed, with the reason
   --key-policy drop-in|iam
                           the policy of generated keys: drop-in (default) lets every principal of the
                           account use the key through DynamoDB only, like aws/dynamodb (no IAM change);

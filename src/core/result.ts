@@ -6,7 +6,7 @@
 import type { ChoicesWere, ParametersWere } from '../rule/cmk.js';
 import type { Caution } from '../rule/facts.js';
 import type { PeerVerdicts } from '../rule/peers/rules.js';
-import type { DeployRole, DeployingUnit, Edit, SourceFile, Status, Suppression, TableIdentity } from './types.js';
+import type { DeployRegion, DeployRole, DeployingUnit, Edit, SourceFile, Status, Suppression, TableIdentity } from './types.js';
 
 /** A table as reported: who and where, and the rules' verdict on it (src/rule/evaluate.ts Judgement). */
 export interface TableReport extends TableIdentity {
@@ -70,6 +70,10 @@ export interface TableReport extends TableIdentity {
   keyRetained?: true;
   /** The roles the project names for deploying the table's stack (TableFacts.deployRoles). Internal: not in the JSON report. */
   deployRoles?: DeployRole[];
+  /** The Regions the project names for the table's stack (TableFacts.deployRegions). Internal: not in the JSON report. */
+  deployRegions?: DeployRegion[];
+  /** The session policy of the table's Terraform provider (TableFacts.deploySessionPolicy). Internal: not in the JSON report. */
+  deploySessionPolicy?: string;
 }
 
 export interface FileError {

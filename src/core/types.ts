@@ -95,6 +95,31 @@ export interface TableFacts extends TableIdentity {
    * caution names it (src/report/commitMessage.ts).
    */
   deployRoles?: DeployRole[];
+  /**
+   * The Regions the table's stack deploys to, where the project says so beside the table's file
+   * (src/formats/cfn-values/deployRegions.ts): a Serverless service's `provider.region` (a literal, the default of
+   * `${opt:region, 'eu-west-1'}`, each stage's of a map the stage chooses from, else the Framework's default
+   * us-east-1), a SAM configuration's `region` per environment. `--kms-key-arn` with a key of another Region
+   * declines the table (cloudformation/fix.ts); none known: the commit message names the key's Region.
+   */
+  deployRegions?: DeployRegion[];
+  /**
+   * Terraform: the session policy the table's provider configuration passes when it assumes its role
+   * (src/formats/terraform/sessionPolicy.ts, `provider "aws": assume_role.policy_arns`), which limits the plan's
+   * credentials as a permissions boundary does. The commit message's Who deploys caution names it.
+   */
+  deploySessionPolicy?: string;
+}
+
+/** A Region a stack deploys to, as its file says: the Region, where (a display path, 1-based line), which setting and environment. */
+export interface DeployRegion {
+  region: string;
+  file: string;
+  line: number;
+  /** `provider.region`, `provider.region's default where no --region is given`, `region`. */
+  setting: string;
+  /** A SAM configuration's environment (`default`, `prod`), a Serverless stage. */
+  environment?: string;
 }
 
 /** A role that deploys a stack, as its file names it: the role as written, where (a display path, 1-based line), which setting and environment. */

@@ -72,6 +72,8 @@ export function reportTables(file: SourceFile, detection: Detection, options: Pa
     if (t.projen) report.projen = t.projen;
     if (t.units) report.units = t.units;
     if (t.deployRoles && j.fixable) report.deployRoles = t.deployRoles;
+    if (t.deployRegions && j.fixable) report.deployRegions = t.deployRegions;
+    if (t.deploySessionPolicy && j.fixable) report.deploySessionPolicy = t.deploySessionPolicy;
     if (t.keptKey !== undefined && j.fixable) report.keptKey = t.keptKey;
     if (t.keyRetained && j.fixable) report.keyRetained = true;
     if (j.choices) report.choices = j.choices;

@@ -16,7 +16,7 @@ import type { FileOutcome, TableReport } from '../core/result.js';
 import { atRef, whenReleased } from './through.js';
 import type { CommitMessage, Fixed, MessageOptions, MessageScope } from './messageTypes.js';
 import { plural, wrap } from './messageLines.js';
-import { keptKeyText, keyOf, recreation } from './messageTables.js';
+import { keptKeyText, keyOf, keyRegionNote, recreation } from './messageTables.js';
 import { COST, KEPT_NOTE, POLICIES_OUTSIDE, REPLICAS_OUTSIDE, cautions, keptAll, requests, snapshotNote, teardown } from './reviewNotes.js';
 import { type Call, asModuleTable, callKeys, callsAndUnits, mayNotCount, unitCall, unitCount } from './moduleCalls.js';
 import { whoCanUse } from './keyAccess.js';
@@ -222,7 +222,7 @@ export function commitMessage(
     out.push(
       were ? wrap(`${t.address} (${file}:${t.line}), was ${were}`, '    ', '* ') : `* ${t.address} (${file}:${t.line}), was ${t.status}`,
     );
-    out.push(wrap(`key: ${t.keptKey !== undefined ? keptKeyText(t.keptKey) : keyOf(own)}`, '    ', '  '));
+    out.push(wrap(`key: ${t.keptKey !== undefined ? keptKeyText(t.keptKey) : keyOf(own) + keyRegionNote(t, own)}`, '    ', '  '));
     const deploy = recreation(t);
     if (deploy !== undefined) out.push(wrap(`deploy: ${deploy}`, '    ', '  '));
     const rules = failingRules(t.peers);

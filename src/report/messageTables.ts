@@ -1,8 +1,22 @@
 /** A fixed table's lines in a commit message: its key, and what its deploy does to its replicas. */
 import { FIX_NOTE } from '../rule/evaluate.js';
 import { KEY_USE_TEXT } from '../rule/keyPolicy.js';
+import { keyArnRegion } from '../rule/keyArn.js';
 import type { TableReport } from '../core/result.js';
 import type { MessageOptions } from './messageTypes.js';
+
+/** The CloudFormation family's formats, whose stacks' Regions kmsfix reads only where the project names them. */
+const CFN_FAMILY: ReadonlySet<string> = new Set(['cloudformation', 'sam', 'serverless']);
+
+/**
+ * --kms-key-arn's Region, where kmsfix found no Region for a CloudFormation, SAM or Serverless table's stack (a table
+ * whose stack deploys elsewhere is not fixed: cloudformation/fix.ts otherStackRegion; session 64, F3).
+ */
+export function keyRegionNote(t: TableReport, o: MessageOptions): string {
+  const region = o.kmsKeyArn ? keyArnRegion(o.kmsKeyArn) : undefined;
+  if (!region || !CFN_FAMILY.has(t.format) || t.deployRegions?.length) return '';
+  return `; the key is in ${region}: deploy this stack there only (a table's key must be in its Region, and kmsfix found no Region for this stack)`;
+}
 
 /** What terraform apply does to the replicas of a table fixed with --recreate-replicas (src/rule/evaluate.ts words it). */
 export function recreation(t: TableReport): string | undefined {

@@ -52,6 +52,22 @@ function namedRoles(tables: Fixed[]): string {
   return [...byFile].map(([file, roles]) => `for ${file}, ${[...roles].join(', ')}`).join('; ');
 }
 
+/**
+ * The session policies the fixed Terraform tables' providers pass when they assume their role (TableReport.deploySessionPolicy):
+ * they limit the plan's credentials as a permissions boundary does (session 64's deploy review, F5).
+ */
+function sessionPolicies(tables: Fixed[]): string {
+  const byFile = new Map<string, Set<string>>();
+  for (const { t, file } of tables)
+    if (t.deploySessionPolicy !== undefined) (byFile.get(file) ?? byFile.set(file, new Set()).get(file)!).add(t.deploySessionPolicy);
+  if (byFile.size === 0) return '';
+  const named = [...byFile].map(([file, p]) => `${[...p].join(', ')} for ${file}`).join('; ');
+  return (
+    ` The session policy the Terraform provider passes when it assumes its role (${named}) limits the plan's credentials as a permissions boundary does: ` +
+    'it must allow every KMS action named here too, or the apply fails at the first key.'
+  );
+}
+
 /** What the deploying role needs to create, read and delete the new keys (none with an existing key). */
 export function whoDeploys(tables: Fixed[], o: MessageOptions): string[] {
   const mode = o.keyPolicy ?? DEFAULT_KEY_POLICY;
@@ -79,6 +95,7 @@ export function whoDeploys(tables: Fixed[], o: MessageOptions): string[] {
       (mode === 'iam'
         ? ` With key policy iam it also switches the tables to keys only IAM opens: its IAM policy needs ${KEY_USE_TEXT} on them (kms:ViaService dynamodb).`
         : ` It also switches the tables: any permissions boundary or SCP on it, and any RCP on the keys, must allow ${KEY_USE_TEXT} on them (kms:ViaService dynamodb).`) +
+      sessionPolicies(tables) +
       rollbacks(tables, o) +
       // A proactive control runs at deploy time (deploy review of session 57, F2): AWS Control Tower's CT.KMS.PR.3, a
       // CloudFormation hook on AWS::KMS::Key, fails a key policy without src/rule/keyPolicy.ts DENY_DIRECT_GRANTS.

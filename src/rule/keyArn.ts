@@ -2,9 +2,11 @@
  * `--kms-key-arn VALUE`: what the value is, and which format families can write it.
  *
  * - a key ARN `arn:aws[-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f|-eusc]:kms:REGION:ACCOUNT:key/ID` (ID a UUID or an
- *   `mrk-` multi-Region key ID): every family; an alias ARN `arn:...:kms:REGION:ACCOUNT:alias/NAME`: every family but
- *   Terraform, whose provider reads a table's key back as the key's ARN, so that every later plan updates the table
- *   again (terraform-aws-modules/terraform-aws-dynamodb-table#92; session 64's deploy review);
+ *   `mrk-` multi-Region key ID): every family; an alias ARN `arn:...:kms:REGION:ACCOUNT:alias/NAME`: every family,
+ *   Terraform through `data "aws_kms_key" { key_id = <alias ARN> }`'s `.arn` (its provider reads a table's key back
+ *   as the key's ARN, so that an alias ARN in `kms_key_arn` would have every later plan update the table again:
+ *   terraform-aws-modules/terraform-aws-dynamodb-table#92; session 64), only where the table's provider's Region is a
+ *   literal, the alias's (src/formats/terraform/fix.ts aliasKeyArn);
  * - an alias name `alias/NAME`: CloudFormation only (`KMSMasterKeyId` takes key IDs, ARNs, alias
  *   names and alias ARNs; Terraform's, CDK's and Pulumi's `kms_key_arn`/`kmsKeyArn`/`Key.fromKeyArn`
  *   take an ARN);
@@ -108,7 +110,7 @@ function partitionMismatch(arn: string): string | undefined {
 /** The kinds each family writes. CloudFormation's family covers SAM and serverless.yml. */
 const WRITES: Record<string, readonly KeyArnKind[]> = {
   cloudformation: ['key-arn', 'alias-arn', 'alias', 'cloudformation', 'interpolation'],
-  terraform: ['key-arn', 'terraform'],
+  terraform: ['key-arn', 'alias-arn', 'terraform'],
   'pulumi-yaml': ['key-arn', 'alias-arn', 'interpolation'],
   typescript: ['key-arn', 'alias-arn', 'typescript'],
 };
@@ -116,7 +118,7 @@ const WRITES: Record<string, readonly KeyArnKind[]> = {
 const SAY: Record<string, string> = {
   cloudformation: 'a CloudFormation template takes an ARN, an alias/NAME, !Ref, !GetAtt, !ImportValue, !Sub or ${...}',
   terraform:
-    "Terraform takes a key's ARN (kms_key_arn: the provider reads an alias ARN back as its key's ARN, and every later plan updates the table again) " +
+    "Terraform takes a key's ARN, an alias ARN (its key read by a data aws_kms_key) " +
     'or an expression such as var.x, local.x, module.m.x or data.aws_kms_alias.a.target_key_arn',
   'pulumi-yaml': 'Pulumi YAML takes an ARN (kmsKeyArn) or an interpolation such as ${key.arn}',
   typescript: 'TypeScript code takes an ARN or an expression such as props.keyArn',

@@ -90,10 +90,8 @@ describe('what --kms-key-arn accepts', () => {
     expect(keyArnProblem(ARN, 'terraform')).toBeUndefined();
     expect(keyArnProblem('alias/app', 'cloudformation')).toBeUndefined();
     expect(keyArnProblem('alias/app', 'terraform')).toContain("Terraform takes a key's ARN");
-    // An alias ARN: the provider reads the key's ARN back, and every plan updates the table again (session 64's deploy review).
-    expect(keyArnProblem('arn:aws:kms:us-east-1:111122223333:alias/app', 'terraform')).toContain(
-      'every later plan updates the table again',
-    );
+    // An alias ARN: written as a data aws_kms_key's .arn (the provider reads the key's ARN back: session 64).
+    expect(keyArnProblem('arn:aws:kms:us-east-1:111122223333:alias/app', 'terraform')).toBeUndefined();
     expect(keyArnProblem('arn:aws:kms:us-east-1:111122223333:alias/app', 'cloudformation')).toBeUndefined();
     expect(keyArnProblem('alias/app', 'typescript')).toContain('TypeScript code takes an ARN');
     expect(keyArnProblem('var.x', 'cloudformation')).toContain('a CloudFormation template takes');
@@ -168,6 +166,6 @@ describe('fix --kms-key-arn', () => {
     const r = await runCli(['fix', '--yes', '--kms-key-arn', 'alias/app/orders', 'cfn/t.yaml', 'tf'], dir);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(path.join(dir, 'cfn', 't.yaml'), 'utf8')).toContain('KMSMasterKeyId: alias/app/orders');
-    expect(r.stderr).toContain("Terraform takes a key's ARN (kms_key_arn");
+    expect(r.stderr).toContain("Terraform takes a key's ARN, an alias ARN (its key read by a data aws_kms_key)");
   });
 });

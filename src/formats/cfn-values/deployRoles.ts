@@ -55,6 +55,25 @@ export async function samDeployRoles(template: SourceFile, context: DiskContext)
 
 /** The roles of one configuration file's environments that deploy the template (none where it does not parse). */
 async function rolesOf(config: SourceFile, template: SourceFile, own: boolean): Promise<DeployRole[]> {
+  return (await environmentSettings(config, template, own, 'role_arn')).map((s) => ({
+    role: s.value,
+    file: s.file,
+    line: s.line,
+    setting: 'role_arn',
+    environment: s.environment,
+  }));
+}
+
+/**
+ * A setting (`role_arn`, `region`) each environment of one configuration file that deploys the template passes
+ * (`[<env>.deploy.parameters]`, else `[<env>.global.parameters]`), with its line; none where the file does not parse.
+ */
+export async function environmentSettings(
+  config: SourceFile,
+  template: SourceFile,
+  own: boolean,
+  key: string,
+): Promise<{ value: string; file: string; line: number; environment: string }[]> {
   if (config.unreadable !== undefined) return [];
   let root: unknown;
   try {
@@ -63,7 +82,7 @@ async function rolesOf(config: SourceFile, template: SourceFile, own: boolean): 
     return [];
   }
   if (!isObject(root)) return [];
-  const out: DeployRole[] = [];
+  const out: { value: string; file: string; line: number; environment: string }[] = [];
   for (const [name, env] of Object.entries(root)) {
     if (!isObject(env)) continue;
     const params = (section: unknown) => (isObject(section) && isObject(section.parameters) ? section.parameters : undefined);
@@ -71,20 +90,20 @@ async function rolesOf(config: SourceFile, template: SourceFile, own: boolean): 
     const deploy = params(env.deploy);
     const chosen = deploy?.template_file ?? deploy?.template ?? global?.template_file ?? global?.template;
     if (!deploysTemplate(chosen, config, template, own)) continue;
-    const command = deploy && 'role_arn' in deploy ? 'deploy' : 'global';
-    const role = (command === 'deploy' ? deploy : global)?.role_arn;
-    if (typeof role !== 'string' || role.trim() === '') continue;
-    out.push({ role, file: config.path, line: settingLine(config, name, command), setting: 'role_arn', environment: name });
+    const command = deploy && key in deploy ? 'deploy' : 'global';
+    const value = (command === 'deploy' ? deploy : global)?.[key];
+    if (typeof value !== 'string' || value.trim() === '') continue;
+    out.push({ value, file: config.path, line: settingLine(config, name, command, key), environment: name });
   }
   return out;
 }
 
-/** The line of `role_arn` in `[<env>.<command>.parameters]` (its section's line, or 1, where kmsfix does not find it so). */
-function settingLine(config: SourceFile, env: string, command: string): number {
+/** The line of `key` (`role_arn`) in `[<env>.<command>.parameters]` (its section's line, or 1, where kmsfix does not find it so). */
+function settingLine(config: SourceFile, env: string, command: string, key: string): number {
   if (!config.path.endsWith('.toml')) {
     const root = parseYaml(config.text)[0]?.root ?? null;
     const section = resolveAlias(child(resolveAlias(child(resolveAlias(child(root, env) ?? null), command) ?? null), 'parameters') ?? null);
-    const p = pair(section, 'role_arn');
+    const p = pair(section, key);
     return p ? lineAt(config.text, p.keyStart) : 1;
   }
   const lines = config.text.split('\n');
@@ -96,7 +115,7 @@ function settingLine(config: SourceFile, env: string, command: string): number {
     if (h !== undefined) {
       inSection = h === `${env}.${command}.parameters`;
       if (inSection) sectionLine = i + 1;
-    } else if (inSection && /^\s*["']?role_arn["']?\s*=/.test(l)) return i + 1;
+    } else if (inSection && new RegExp(`^\\s*["']?${key}["']?\\s*=`).test(l)) return i + 1;
   }
   return sectionLine;
 }

@@ -32,6 +32,8 @@ import { allowedChanges } from './verify.js';
 import { resolvedByFramework } from './includes.js';
 import { type MergedSet, mergedSet, namesOfOthers, sharedKeyNames } from './mergedSiblings.js';
 import { sharedTags, tableTags } from './keyTags.js';
+import { keyArnRegion, keyRegionMismatch } from '../../rule/keyArn.js';
+import { REGION, regionWhere } from '../cfn-values/deployRegions.js';
 
 // ---------------------------------------------------------------- tables and keys
 
@@ -618,6 +620,38 @@ function beyondResourceLimit(tables: CfnTable[], options: FixOptions): { address
   return out;
 }
 
+/**
+ * Why --kms-key-arn cannot serve this table, when its key is in another Region than the one its stack deploys to
+ * (session 64, F3): the Regions the project names (TableFacts.deployRegions: serverless.yml's provider.region, a SAM
+ * configuration's region per environment), and a global table's only replica's literal Region (CloudFormation requires
+ * a replica in the stack's own Region). undefined: no known mismatch (the commit message then names the key's Region).
+ */
+function otherStackRegion(arn: string, t: CfnTable, file: SourceFile): string | undefined {
+  const keyRegion = keyArnRegion(arn);
+  if (!keyRegion) return undefined;
+  const known = (t.deployRegions ?? []).map((r) => ({ region: r.region, where: regionWhere(r) }));
+  const replicas = resolveAlias(child(child(t.resource, 'Properties'), 'Replicas') ?? null);
+  if (t.kind === 'global' && replicas?.kind === 'seq' && replicas.items.length === 1) {
+    const region = resolveAlias(child(replicas.items[0], 'Region') ?? null);
+    const value = region?.kind === 'scalar' && !region.tag ? scalarString(region) : undefined;
+    if (value !== undefined && REGION.test(value))
+      known.push({ region: value, where: `${file.path}:${lineOf(file.text, region!.start)}, its only replica's Region, the stack's` });
+  }
+  const others = known.filter((r) => r.region !== keyRegion);
+  if (others.length === 0) return undefined;
+  const mismatch = keyRegionMismatch(arn, [...new Set(others.map((r) => r.region))], others.map((r) => r.where).join('; '));
+  return (
+    mismatch &&
+    `${mismatch}. The deploy would fail and CloudFormation would roll the stack back: give a key of that Region (a multi-Region key's replica there)` +
+      // A Region the Framework takes where no --region is given: a service always deployed with one says so in its file.
+      (others.some((r) => r.where.includes('where the deploy gives no --region'))
+        ? `, or, where every deploy passes --region ${keyRegion}, write provider.region: \${opt:region, '${keyRegion}'}`
+        : '')
+  );
+}
+
+const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
+
 export async function fixCloudFormation(
   group: GroupMember<CfnDetection>[],
   options: FixOptions,
@@ -644,7 +678,9 @@ export async function fixCloudFormation(
     chosen = chosen.filter((t) => !notHere.includes(t));
     for (const t of chosen) {
       const reason =
-        options.kmsKeyArn && undeclaredKeyArn(options.kmsKeyArn, t.template, includedWhole || t.template.flavor === 'serverless');
+        options.kmsKeyArn &&
+        (undeclaredKeyArn(options.kmsKeyArn, t.template, includedWhole || t.template.flavor === 'serverless') ??
+          otherStackRegion(options.kmsKeyArn, t, file));
       if (reason) unwritable.push({ address: t.address, reason });
     }
     // A description or tag holding `${`, which the Serverless Framework would resolve here and cannot escape (noFrameworkEscape).

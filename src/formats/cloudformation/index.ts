@@ -11,6 +11,7 @@ import { withSynthOutput } from './synthesized.js';
 import { withDeployOutput } from './deployOutput.js';
 import { verifyCloudFormation } from './verify.js';
 import { samDeployRoles, serviceDeployRoles } from '../cfn-values/deployRoles.js';
+import { samDeployRegions, serviceDeployRegions } from '../cfn-values/deployRegions.js';
 
 let fixModule: typeof import('./fix.js') | undefined;
 
@@ -61,7 +62,8 @@ function beside(detection: CfnDetection, file: SourceFile, context: DiskContext 
 
 /**
  * The role each table's stack deploys with, where the project names it (cfn-values/deployRoles.ts): a service's own
- * `provider.iam.deploymentRole` (or `cfnRole`), or the `role_arn` of the SAM configurations that deploy the template.
+ * `provider.iam.deploymentRole` (or `cfnRole`), or the `role_arn` of the SAM configurations that deploy the template;
+ * and the Regions it deploys to (cfn-values/deployRegions.ts: `provider.region`, the configurations' `region`).
  * Not for a file another service includes, nor an additional stack (their service's settings are in another file).
  */
 function withDeployRoles(
@@ -75,11 +77,16 @@ function withDeployRoles(
     if (t.template.flavor !== 'serverless' || !own(t)) continue;
     const roles = serviceDeployRoles(t.template.root, file);
     if (roles.length) t.deployRoles = roles;
+    const regions = serviceDeployRegions(t.template.root, file);
+    if (regions.length) t.deployRegions = regions;
   }
   const templates = detection.tables.filter((t) => t.template.flavor !== 'serverless' && own(t));
   if (!context || templates.length === 0) return detection;
-  return samDeployRoles(file, context).then((roles) => {
-    if (roles.length) for (const t of templates) t.deployRoles = roles;
+  return Promise.all([samDeployRoles(file, context), samDeployRegions(file, context)]).then(([roles, regions]) => {
+    for (const t of templates) {
+      if (roles.length) t.deployRoles = roles;
+      if (regions.length) t.deployRegions = regions;
+    }
     return detection;
   });
 }

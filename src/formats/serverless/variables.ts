@@ -135,7 +135,7 @@ const MAX_SOURCES = 16;
  * The sources of one variable written alone (`${a, b, 'c'}`), split at its top-level commas (a source may hold variables
  * of its own: `${ssm:/shop/${sls:stage}/key, 'alias/aws/dynamodb'}`); undefined for any other string.
  */
-function chainOf(s: string): string[] | undefined {
+export function chainOf(s: string): string[] | undefined {
   const t = s.trim();
   if (!t.startsWith('${') || !t.endsWith('}')) return undefined;
   const inner = t.slice(2, -1);
@@ -363,7 +363,7 @@ function judge({ outcomes, tooMany }: Values): 'managed' | string | undefined {
 }
 
 /** The node at `path` under `node` (aliases followed), or the first node on the way that is computed in code (CNode.code). */
-function codeAt(node: CNode | null | undefined, path: string[]): CNode | null | undefined {
+export function codeAt(node: CNode | null | undefined, path: string[]): CNode | null | undefined {
   let cur = resolveAlias(node ?? null);
   for (const k of path) {
     if (cur?.code) return cur;

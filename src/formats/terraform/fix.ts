@@ -16,14 +16,14 @@ import {
 } from '../../rule/keySettings.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember } from '../../core/types.js';
 import { blockerText } from '../../rule/blockers.js';
-import { keyArnRegion, keyLiteral, keyRegionMismatch } from '../../rule/keyArn.js';
+import { keyArnKinds, keyArnRegion, keyLiteral, keyRegionMismatch } from '../../rule/keyArn.js';
 import { switchAlone, type TfDetection, type TfTable } from './detect.js';
 import { WORDS } from './words.js';
 import { boolOf } from './settings.js';
 import { replicaKeys, tablePlace, type Replica } from './replicaKeys.js';
 import { unitCopies } from './generatedFiles.js';
 import { informsModule, moduleInfo, unique, type ModuleInfo, type SharedKey } from './module.js';
-import { literalRegion, placeKey, placeLabel, placeWords, type Placement } from './placement.js';
+import { literalRegion, placeKey, placeLabel, placeWords, providerRef, type Placement } from './placement.js';
 import { appendBlock, hclDoc, insertAfter, setAttrs, type HclDoc } from './hcledit.js';
 import { attr, blocks, type HAttr, type HBlock } from './parse.js';
 import { hclString, policyDocument, renderBlockLines, type RBlock, type RItem } from './render.js';
@@ -487,6 +487,44 @@ function keyArnRef(v: string, targets: Target[], info: ModuleInfo): { ref: strin
   return { ref: `local.${name}`, local: { type: 'locals', labels: [], body: [{ attr: name, value }] } };
 }
 
+/**
+ * An alias ARN is not written into `kms_key_arn` (the provider reads the table's key back as the key's ARN, and every
+ * later plan would update the table again: terraform-aws-modules/terraform-aws-dynamodb-table#92, session 64's deploy
+ * review): the key it names is, through `data "aws_kms_key" { key_id = "<alias ARN>" }` (DescribeKey takes an alias
+ * ARN, of another account too) and its `.arn`. The data source reads through the table's provider, in its Region:
+ * only where that Region is known to be the alias's (otherRegion declines one known to differ).
+ */
+function aliasRegionUnknown(t: Target, arn: string, info: ModuleInfo): string | undefined {
+  if (!keyArnKinds(arn).includes('alias-arn')) return undefined;
+  const region = t.place.region !== undefined ? literalRegion(t.place.region) : info.regionOfProvider.get(t.place.provider);
+  if (region !== undefined && t.place.region === undefined) return undefined;
+  return (
+    `--kms-key-arn ${arn.trim()} is an alias ARN, which kmsfix writes as data "aws_kms_key" { key_id = <the alias ARN> } read through the table's provider, ` +
+    `and the Region of ${placeWords(t.place)} is not a literal kmsfix can compare with the alias's${t.place.region !== undefined ? ' (the table sets its own region)' : ''}: ` +
+    "give the key's ARN, or an expression such as data.aws_kms_alias.a.target_key_arn"
+  );
+}
+
+/** The data source (one per provider, reused where the module declares the same one) whose `.arn` is the alias's key. */
+function aliasKeyArn(arn: string, provider: string, info: ModuleInfo, tops: TopBlock[]): { ref: string; data?: RBlock } {
+  const value = hclString(arn.trim());
+  const same = tops.find(
+    (b) =>
+      b.type === 'data' &&
+      b.labels[0] === 'aws_kms_key' &&
+      b.labels.length === 2 &&
+      b.attr('key_id')?.value.trim() === value &&
+      providerRef(b.attr('provider')?.value) === provider &&
+      !b.attr('count') &&
+      !b.attr('for_each'),
+  );
+  if (same) return { ref: `data.aws_kms_key.${same.labels[1]}.arn` };
+  const alias = /:alias\/(.+)$/.exec(arn.trim())![1];
+  const name = unique(info, 'data.aws_kms_key', alias.split('/').filter(Boolean).join('_'));
+  const body: RItem[] = [...(provider ? [{ attr: 'provider', value: provider }] : []), { attr: 'key_id', value }];
+  return { ref: `data.aws_kms_key.${name}.arn`, data: { type: 'data', labels: ['aws_kms_key', name], body } };
+}
+
 // ---------------------------------------------------------------- writers
 
 /**
@@ -610,7 +648,8 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
         : t.replicas.length > 0
           ? '--kms-key-arn names one key in one region, and this table has replicas in other regions: give each replica region a key'
           : ((keyArnValue(options.kmsKeyArn).startsWith('"') ? undefined : undeclaredKeyArn(options.kmsKeyArn, await declaredTops())) ??
-            otherRegion(t, options.kmsKeyArn, info));
+            otherRegion(t, options.kmsKeyArn, info) ??
+            aliasRegionUnknown(t, options.kmsKeyArn, info));
       if (reason !== undefined) plans.get(m.file.path)!.declined!.push({ address, reason });
       else targets.push(t);
     }
@@ -637,7 +676,16 @@ export async function fixTerraform(group: Member[], options: FixOptions, context
     plans.get(t.member.file.path)!.fixed.push(t.table.address);
     declsAfter ??= t;
   };
-  if (options.kmsKeyArn) {
+  if (options.kmsKeyArn && keyArnKinds(options.kmsKeyArn).includes('alias-arn')) {
+    // An alias ARN: the key it names, through a data source per provider (aliasKeyArn).
+    const byProvider = new Map<string, Target[]>();
+    for (const t of targets) byProvider.set(t.place.provider, [...(byProvider.get(t.place.provider) ?? []), t]);
+    for (const [provider, ts] of byProvider) {
+      const key = aliasKeyArn(options.kmsKeyArn, provider, info, await declaredTops());
+      for (const t of ts) fixTarget(t, key.ref, new Map());
+      if (key.data) after.push([ts[0], [key.data], undefined]);
+    }
+  } else if (options.kmsKeyArn) {
     const key = keyArnRef(options.kmsKeyArn, targets, info);
     for (const t of targets) fixTarget(t, key.ref, new Map());
     if (key.local) after.push([targets[0], [key.local], undefined]);

@@ -25,6 +25,7 @@ import { needsReplicaKeys, replicaKeys, tablePlace } from './replicaKeys.js';
 import { fixEdits } from './ownObstacles.js';
 import { olderProvider, replicaKeysPin, terraform011Block, terraform011Tags } from './versionObstacles.js';
 import { globalTableMembers, legacyGlobalTable } from './globalTables.js';
+import { sessionPolicyOf } from './sessionPolicy.js';
 
 /**
  * The module's other files that may hold what an obstacle depends on: provider configurations, `data
@@ -124,6 +125,8 @@ export async function moduleObstacles(file: SourceFile, det: TfDetection, contex
     }
     // The module's blocks, read by now (endpointsObstacle above): one await for the table's every question below.
     const all = await tops();
+    const session = sessionPolicyOf(place, all);
+    if (session) t.deploySessionPolicy = session;
     if (t.kind === 'table' && needsReplicaKeys(t.block)) {
       const pin = await (replicaPin ??= replicaKeysPin(file, det, context));
       if (pin) {
