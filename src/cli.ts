@@ -153,7 +153,7 @@ export interface Parsed {
 /** The flags as parsed. */
 type Flags = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof OPTIONS }>>['values'];
 
-const OPTIONS = {
+export const OPTIONS = {
   'dry-run': { type: 'boolean' },
   patch: { type: 'string' },
   'patch-dir': { type: 'string' },
@@ -182,6 +182,25 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** The flags scan refuses (`--x is an option of fix, not scan`); every other flag works with both commands. */
+export const FIX_ONLY_FLAGS = [
+  'dry-run',
+  'patch',
+  'patch-dir',
+  'check',
+  'commit',
+  'force',
+  'yes',
+  'key-strategy',
+  'kms-key-arn',
+  'key-policy',
+  'fix-parameterised',
+  'recreate-replicas',
+] as const;
+
+/** The flags fix refuses. */
+export const SCAN_ONLY_FLAGS = ['profile'] as const;
+
 export async function parse(argv: string[], cwd: string): Promise<Parsed | { help: string } | 'version'> {
   checkFlags(argv, OPTIONS);
   const parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
@@ -196,20 +215,7 @@ export async function parse(argv: string[], cwd: string): Promise<Parsed | { hel
   checkCommand(command);
   checkEmpty(values, paths);
   if (command === 'scan') {
-    for (const f of [
-      'dry-run',
-      'patch',
-      'patch-dir',
-      'check',
-      'commit',
-      'force',
-      'yes',
-      'key-strategy',
-      'kms-key-arn',
-      'key-policy',
-      'fix-parameterised',
-      'recreate-replicas',
-    ] as const) {
+    for (const f of FIX_ONLY_FLAGS) {
       if (values[f] !== undefined) throw new UsageError(`--${f} is an option of fix, not scan`);
     }
   }

@@ -34,9 +34,6 @@ const FIX = `Options of fix:
                           the policy of generated keys: drop-in (default) lets every principal of the
                           account use the key through DynamoDB only, like aws/dynamodb (no IAM change);
                           iam leaves all use to IAM policies (each app role then needs kms: permissions)
-  --include-tests         also fix tables in test code (below test/, tests/, __tests__/, testdata/,
-                          __fixtures__/, and *.test.ts / *.spec.ts files), which are otherwise
-                          reported, not changed
   --fix-parameterised     also fix tables whose encryption a template parameter's default decides
                           (SSEEnabled: !Ref EnableSSE with Default: false): the table's settings are
                           written explicitly and the parameter no longer controls them
@@ -60,6 +57,9 @@ const COMMON = `Options of both:
                           folder); repeatable
   --skip-table PATTERN    leave out tables whose address matches PATTERN (* and ?): reported
                           suppressed, never fixed; repeatable
+  --include-tests         also fix tables in test code (below test/, tests/, __tests__/, testdata/,
+                          __fixtures__/, and *.test.ts / *.spec.ts files), which are otherwise
+                          reported, not changed (scan: counted fixable, not in tests)
   --accept-aws-managed    count the AWS managed key (alias/aws/dynamodb) as compliant
   --max-file-size MB      read files up to this size (default ${DEFAULT_MAX_FILE_MB}); fix writes no file larger,
                           so that later runs with the same limit can read what it wrote

@@ -130,11 +130,16 @@ export function commitMessage(
 ) {
   const fixed: Fixed[] = [];
   const left: { t: TableReport; file: string }[] = [];
+  // Tables a skip pattern or an inline suppression left out, that were not on a customer-managed key: the change does
+  // not cover them, so the reviewer is told (session 64's workflow review: a repository's skip_table went unsaid).
+  const skipped: { t: TableReport; file: string; was: string }[] = [];
   // The settings groups of the tables fixed, in their first table's order.
   const groups = new Map<string, Group>();
   for (const f of outcomes) {
     const own = settingsOf?.(f);
     for (const t of f.tables) {
+      const was = t.status === 'suppressed' ? /; without it: (aws-owned|aws-managed|unknown):/.exec(t.message)?.[1] : undefined;
+      if (was) skipped.push({ t, file: pathOf(f), was });
       if (t.compliant) continue;
       if (t.planned && changed(f)) {
         const s = own ?? { o, where: 'the rest of the repository', file: '' };
@@ -262,6 +267,11 @@ export function commitMessage(
   if (left.length) {
     out.push('', 'Not changed (see kmsfix scan for the manual step):');
     for (const { t, file } of left) out.push(wrap(`${t.address} (${file}:${t.line}), ${t.status}`, '    ', '* '));
+  }
+  if (skipped.length) {
+    out.push('', 'Left out on purpose (a skip_table or --skip-table pattern, or an inline suppression), not changed:');
+    for (const { t, file, was } of skipped)
+      out.push(wrap(`${t.address} (${file}:${t.line}), ${was}: ${t.reason ?? t.message.split('; without it:')[0]}`, '    ', '* '));
   }
   out.push('', 'Before deploying, check:');
   /**

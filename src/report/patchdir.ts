@@ -16,7 +16,7 @@ import { cleanStaleTemps, heldThroughSignals, isTempName, runCommitted, signalsH
 import { syncPendingFolders } from '../io/durable.js';
 import { OrderedSpool } from '../io/spool.js';
 import { describeError } from '../io/read.js';
-import type { FileError, FileOutcome } from '../core/result.js';
+import type { FileError, FileOutcome, TableReport } from '../core/result.js';
 import { repositoryMessage } from './commitMessage.js';
 import { mailHeaders, mailTail } from './mail.js';
 import type { MessageOptions } from './messageTypes.js';
@@ -392,6 +392,11 @@ export class PatchDirWriter {
       /** Planned tables of the files left out: not fixed by the patch. */
       let notInPatch = 0;
       const notFixable: RepoReport['notFixable'] = [];
+      // A Terraform call of a local module whose table this patch fixes (TableReport.through) gets its keys from that
+      // fix, as the mail says (listed under Tables, counted in its subject): not counted as not fixable (session 64's
+      // workflow review: the table on stdout said "3 not fixable" of a repository whose mail fixed one of them).
+      const patched = new Set<string>();
+      const calls: { t: TableReport; file: string }[] = [];
       for (const [k, o] of b.outcomes.entries()) {
         heapTick();
         const { tables } = outs?.[k] ?? full(o);
@@ -400,10 +405,13 @@ export class PatchDirWriter {
           if (t.compliant) count.compliant++;
           if (t.planned) count.planned++;
           if (t.planned && leftOut.has(o)) notInPatch++;
-          if (!t.compliant && !t.planned)
-            notFixable.push({ file: rel(o.file.absPath), line: t.line, address: t.address, status: t.status, reason: t.message });
+          if (written && t.planned && inPatch(o)) patched.add(`${t.file}\0${t.address}`);
+          if (!t.compliant && !t.planned) calls.push({ t, file: rel(o.file.absPath) });
         }
       }
+      for (const { t, file } of calls)
+        if (!(t.through && patched.has(`${t.through.file}\0${t.through.address}`)))
+          notFixable.push({ file, line: t.line, address: t.address, status: t.status, reason: t.message });
       repositories.push({
         repository: name,
         path: toPosix(path.relative(cwd, b.root) || '.'),

@@ -70,20 +70,32 @@ export function shownFile(file: string): string {
 }
 
 /**
+ * A message or address as one row shows it: a line break and the indentation around it (code quoted across lines, a
+ * multi-line Terraform expression or heredoc: `is the expression \`(\n  var.a\n  ? true : false\n)\``) become one
+ * space, so that each table stays one line for grep and for a reader of 300 repositories' output (session 64's
+ * workflow review). JSON and SARIF keep the message as it is.
+ */
+function oneLine(s: string): string {
+  return s.includes('\n') ? s.replace(/[ \t]*\r?\n\s*/g, ' ') : s;
+}
+
+/**
  * One table: `file:line  address  status  reason`. By default the short reason; with `verbose`, the
  * whole message and the peer rules that fire. Under a tool's profile the status is that tool's verdict.
  */
 export function tableLine(t: TableReport, c: Colors, o: LineOptions = {}): string {
   const profile = o.profile && o.profile !== 'strict' ? o.profile : undefined;
   const status = profile ? verdict(t, profile, c) : paint(t.status, c);
-  if (o.full && !o.verbose) return `${shownFile(t.file)}:${t.line}  ${t.address}  ${status}  ${t.message}`;
+  const address = oneLine(t.address);
+  const message = oneLine(t.message);
+  if (o.full && !o.verbose) return `${shownFile(t.file)}:${t.line}  ${address}  ${status}  ${message}`;
   if (!o.verbose) {
-    const why = profile && t.notScannedBy ? `${t.reason ?? t.message} (kmsfix: ${t.status})` : (t.reason ?? t.message);
-    return `${shownFile(t.file)}:${t.line}  ${t.address}  ${status}  ${why}${shortNote(t)}`;
+    const why = profile && t.notScannedBy ? `${oneLine(t.reason ?? t.message)} (kmsfix: ${t.status})` : oneLine(t.reason ?? t.message);
+    return `${shownFile(t.file)}:${t.line}  ${address}  ${status}  ${why}${shortNote(t)}`;
   }
   const fails = failingRules(t.peers);
   const peers = fails.length > 0 ? `  (fails ${fails.join(', ')})` : '';
-  return `${shownFile(t.file)}:${t.line}  ${t.address}  ${status}  ${t.message}${peers}`;
+  return `${shownFile(t.file)}:${t.line}  ${address}  ${status}  ${message}${peers}`;
 }
 
 export function summaryLine(s: Summary, extra = ''): string {

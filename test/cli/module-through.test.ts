@@ -6,7 +6,7 @@
  * does not fix the module's table still lists the call as not fixed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -223,5 +223,23 @@ describe("a terragrunt unit deploying the module from this repository's origin a
     expect(message.replace(/\s+/g, ' ')).toContain(
       "Deployed from this repository's origin at a ref, not by this commit: * unit live/prod/db (terragrunt.hcl:1), through aws_dynamodb_table.this (modules/db/main.tf:5): deploys its module from this repository's origin at ref v1.0.0",
     );
+  });
+});
+
+describe('--patch-dir: a module call fixed through its module (session 64)', () => {
+  it('summary.json and the table on stdout do not count the call as not fixable, as its mail lists it under Tables', async () => {
+    const repo = project();
+    execFileSync('git', ['init', '-q', '.'], { cwd: repo, env: GIT_ENV });
+    execFileSync('git', ['add', '.'], { cwd: repo, env: GIT_ENV });
+    execFileSync('git', ['commit', '-qm', 'init'], { cwd: repo, env: GIT_ENV });
+    const out = mkdtempSync(path.join(tmpdir(), 'kmsfix-through-out-'));
+    const r = await runCli(['fix', '--patch-dir', out, '.'], repo, undefined, GIT_ENV as Record<string, string>);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    expect(summary.repositories[0].notFixable).toEqual([]);
+    expect(summary.summary.notFixable).toBe(0);
+    // tables, fixed, not fixable, errors
+    expect(r.stdout).toMatch(/ 2 +1 +0 +0 /);
+    expect(readFileSync(path.join(out, `${path.basename(repo)}.mbox`), 'utf8')).toContain('* module.orders (main.tf:5), through');
   });
 });

@@ -30,3 +30,20 @@ describe('text output: file names', () => {
     expect(formatError({ file: 'plain.yaml', message: 'not read' })).toBe('plain.yaml: not read');
   });
 });
+
+describe('text output: a message quoting code that spans lines', () => {
+  it('a multi-line Terraform expression in the reason: the row stays one line, default, --verbose and not fixed (session 64)', async () => {
+    const tf =
+      'variable "a" {\n  type = bool\n}\n\nresource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n' +
+      '  attribute {\n    name = "id"\n    type = "S"\n  }\n  server_side_encryption {\n    enabled = (\n      var.a\n' +
+      '      ? true : false\n    )\n  }\n}\n';
+    const r = await processMemory([{ path: 'main.tf', text: tf }], 'scan');
+    const t = r.outcomes[0].tables[0];
+    expect(t.message).toContain('\n');
+    for (const o of [{}, { verbose: true }, { full: true }]) {
+      const row = tableLine(t, colors(false), o);
+      expect(row, JSON.stringify(o)).not.toContain('\n');
+      expect(row).toContain('is the expression `( var.a ? true : false )`');
+    }
+  });
+});
