@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { colors, plainColors } from '../../src/report/textReport.js';
 
 const require = createRequire(import.meta.url);
-const pc = require('picocolors') as { createColors(enabled: boolean): Record<string, unknown> };
+const pc = require('picocolors') as { createColors(enabled: boolean): Record<string, unknown> & { red(x: string): string } };
 
 describe('plainColors', () => {
   it('has the keys and the answers of picocolors createColors(false)', () => {
