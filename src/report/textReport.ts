@@ -12,8 +12,70 @@ const pc = lazyRequire<typeof Picocolors>('picocolors');
 
 export type Colors = ReturnType<typeof Picocolors.createColors>;
 
+/** Every formatter of picocolors' `Colors` (its types.d.ts): plain() holds each. */
+const FORMATTERS = [
+  'reset',
+  'bold',
+  'dim',
+  'italic',
+  'underline',
+  'inverse',
+  'hidden',
+  'strikethrough',
+  'black',
+  'red',
+  'green',
+  'yellow',
+  'blue',
+  'magenta',
+  'cyan',
+  'white',
+  'gray',
+  'bgBlack',
+  'bgRed',
+  'bgGreen',
+  'bgYellow',
+  'bgBlue',
+  'bgMagenta',
+  'bgCyan',
+  'bgWhite',
+  'blackBright',
+  'redBright',
+  'greenBright',
+  'yellowBright',
+  'blueBright',
+  'magentaBright',
+  'cyanBright',
+  'whiteBright',
+  'bgBlackBright',
+  'bgRedBright',
+  'bgGreenBright',
+  'bgYellowBright',
+  'bgBlueBright',
+  'bgMagentaBright',
+  'bgCyanBright',
+  'bgWhiteBright',
+] as const satisfies readonly Exclude<keyof Colors, 'isColorSupported'>[];
+
+let noColors: Colors | undefined;
+
+/**
+ * What `createColors(false)` gives (every formatter `String`), made without loading picocolors: its top level
+ * reads `process.stdout.isTTY`, which makes Node's stdout stream (net, the streams, a pipe's handle) in every run
+ * whose output is not coloured, about a tenth of a one-file scan's instructions (docs/performance.md,
+ * sixty-fourth session). kmsfix writes stdout with `fs.writeSync` (src/io/stdout.ts) and never needs that stream
+ * then. test/report/text-report.test.ts checks it against picocolors' own.
+ */
+export function plainColors(): Colors {
+  if (noColors) return noColors;
+  const c = { isColorSupported: false } as Record<string, unknown>;
+  for (const name of FORMATTERS) c[name] = String;
+  noColors = c as unknown as Colors;
+  return noColors;
+}
+
 export function colors(enabled: boolean): Colors {
-  return pc().createColors(enabled);
+  return enabled ? pc().createColors(true) : plainColors();
 }
 
 function paint(status: Status, c: Colors): string {

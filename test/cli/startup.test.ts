@@ -93,14 +93,23 @@ describe('a one-file scan loads only what it uses', () => {
   });
 
   // node:tty requires net (and its sockets' bindings): a run whose stdout and stderr are pipes or files
-  // asks fstat first (src/io/terminal.ts), and loads neither.
+  // asks fstat first (src/io/terminal.ts), and loads neither. Without NO_COLOR too: picocolors' top level reads
+  // process.stdout.isTTY, which makes the stdout stream (net), so an uncoloured run does not load picocolors
+  // (src/report/textReport.ts plainColors; failed before it: net loaded).
   it('with stdout and stderr pipes: no tty, no net', () => {
     const cache = mkdtempSync(path.join(tmpdir(), 'kmsfix-startup-cache-'));
     builtins(['scan', tf], { KMSFIX_CACHE_DIR: cache });
-    for (const env of [{ KMSFIX_CACHE_DIR: cache }, { KMSFIX_CJS: 'off' }] as Record<string, string>[]) {
+    // NO_COLOR empty counts as unset; FORCE_COLOR and CI left out (spawnSync drops an undefined variable).
+    const noColorUnset = { NO_COLOR: '', FORCE_COLOR: undefined, CI: undefined };
+    for (const env of [
+      { KMSFIX_CACHE_DIR: cache },
+      { KMSFIX_CJS: 'off' },
+      { KMSFIX_CACHE_DIR: cache, ...noColorUnset },
+      { KMSFIX_CJS: 'off', ...noColorUnset },
+    ] as Record<string, string>[]) {
       const run = builtins(['scan', tf], env);
       expect(run.stdout).toContain('aws_dynamodb_table');
-      for (const unused of ['tty', 'net']) expect(run.builtins, unused).not.toContain(unused);
+      for (const unused of ['tty', 'net']) expect(run.builtins, `${unused} ${JSON.stringify(env)}`).not.toContain(unused);
     }
   });
 
