@@ -460,7 +460,42 @@ describe("SST v3: the app's removal keeps its tables", () => {
     );
   });
 
+  it("only the app's own removal counts: one elsewhere in sst.config.ts is not the app's (adv2 s64)", async () => {
+    const elsewhere = sstConfig('').replace('export default', 'const cleanup = { removal: "remove" };\nexport default');
+    expect(await sstCaution(elsewhere, sstStorage())).toContain('SST\'s removal, "retain" by default (sst.config.ts sets none)');
+    const inRun = sstConfig('').replace(
+      'await import',
+      'new sst.aws.Bucket("B", { transform: { bucket: { removal: "remove" } } });\n    await import',
+    );
+    expect(await sstCaution(inRun, sstStorage())).toContain('"retain" by default');
+  });
+
   it.each([
+    [
+      'a shorthand removal',
+      sstConfig('removal, ').replace('    return', '    const removal = input?.stage === "production" ? "retain" : "remove";\n    return'),
+    ],
+    ['a spread after it', sstConfig('removal: "remove", ...input.extra, ')],
+    [
+      'two returns',
+      sstConfig('removal: "remove", ').replace(
+        '    return',
+        '    if (input?.stage === "production") return { name: "orders", removal: "retain" };\n    return',
+      ),
+    ],
+  ])('a removal kmsfix cannot read keeps the table: %s', async (_, config) => {
+    expect(await sstCaution(config, sstStorage())).toContain('whose app(...) return kmsfix does not read');
+  });
+
+  it.each([
+    [
+      'an arrow app',
+      sstConfig('removal: "remove", ').replace(
+        'app(input) {\n    return { name: "orders", removal: "remove", home: "aws" };\n  }',
+        'app: (input) => ({ name: "orders", removal: "remove", home: "aws" })',
+      ),
+      sstStorage(),
+    ],
     ['removal "remove"', sstConfig('removal: "remove", '), sstStorage()],
     ['removal "retain-all" (the key kept too)', sstConfig('removal: "retain-all", '), sstStorage()],
     ['the key kept as SST keeps the table', sstConfig(STAGE_REMOVAL), sstStorage(', { retainOnDelete: $app.removal !== "remove" }')],
