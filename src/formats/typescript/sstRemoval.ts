@@ -34,7 +34,7 @@ function removalOf(sf: ts.SourceFile): ts.Expression | undefined | null {
   visit(sf);
   if (!config) return null;
   const app = config.properties.find((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'app');
-  let body: ts.ConciseBody | undefined;
+  let body: ts.Block | ts.Expression | undefined;
   if (app && ts.isMethodDeclaration(app)) body = app.body;
   else if (app && ts.isPropertyAssignment(app)) {
     const f = unwrap(app.initializer);
