@@ -403,8 +403,23 @@ describe('Pulumi TypeScript: a transform of the file that keeps tables', () => {
     expect(c).toContain('give ordersKey the resource option retainOnDelete: true');
   });
 
+  it('a transform setting retainOnDelete: false for another type and true for tables keeps them (adv2 s64)', async () => {
+    const text = keepsOnDestroy(pulumi('{}')).replace(
+      '  args.type ===',
+      "  args.type === 'aws:s3/bucket:Bucket' ? { props: args.props, opts: pulumi.mergeOptions(args.opts, { retainOnDelete: false }) } :\n  args.type ===",
+    );
+    expect(text).toContain('retainOnDelete: false');
+    expect(await caution('index.ts', text)).toContain(
+      'Key not kept: retainOnDelete of the stack transform registerStackTransformation(...)',
+    );
+  });
+
   it.each([
     ['the key retainOnDelete', keepsOnDestroy(pulumi('{}', ', { retainOnDelete: true }'))],
+    [
+      'a transform setting retainOnDelete: false alone',
+      keepsOnDestroy(pulumi('{}')).replace('retainOnDelete: true }) }', 'retainOnDelete: false }) }'),
+    ],
     ['a transform of another type only', keepsOnDestroy(pulumi('{}'), 'aws:s3/bucket:Bucket')],
   ])('nothing said: %s', async (_, text) => {
     await notSaid('index.ts', text, keepsOnDestroy(pulumi('{}')));
