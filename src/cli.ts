@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { packageVersion } from './io/packages.js';
-import { type RunResult, ranLightOnly, run } from './engine/run.js';
+import { type RunResult, ranAny, ranLarge as ranLargeRun, ranLightOnly, run } from './engine/run.js';
 import { LockError, acquireFolderLock, acquireLocks, treeRoots, type Lock } from './io/lock.js';
 import { OutputError, checkPatchDir, checkPatchFile, realish } from './io/outputs.js';
 import type { Cleanup } from './io/temp.js';
@@ -411,12 +411,25 @@ async function command(argv: string[], io: Io, done: Done): Promise<number> {
 }
 
 /**
- * This process ran a scan or a fix, of a few files (src/engine/run.ts ranLightOnly; only `execute`
- * runs one): src/cli/start.ts saves the CLI's cached code after one, not after `--version` (too little
- * code) nor after a run of a tree (too much: every later run would load it).
+ * This process ran a scan or a fix that read a file (only `execute` runs one): src/cli/start.ts saves the
+ * CLI's cached code after one, not after `--version` (too little code). For a kind of a few files (`ts`,
+ * `json`, ...: src/cli/codeVariant.ts), only after a run of a few files (src/engine/run.ts ranLightOnly):
+ * a run of many would put more code in it than the one-file runs that load it compile. For the `tree` kind
+ * (the runs of folders, and of no path), after any: else a large tree's runs never had cached code and
+ * compiled the CLI from its text every time (about 50 ms of CPU of a dense scan; docs/performance.md
+ * "Sixty-fourth session").
  */
-export function ranCommand(): boolean {
-  return ranLightOnly();
+export function ranCommand(kind?: string): boolean {
+  return kind === 'tree' ? ranAny() : ranLightOnly();
+}
+
+/**
+ * This process ran a scan or fix of more than a few files (src/engine/run.ts ranLarge): src/cli/start.ts then
+ * writes the `tree` kind's cached code again if the run compiled code the file lacked (about 8 ms to make it
+ * again, small beside such a run; not after a light run, whose start is a target of its own).
+ */
+export function ranLarge(): boolean {
+  return ranLargeRun();
 }
 
 async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done): Promise<number> {

@@ -36,7 +36,8 @@ import {
   unfinishedCommits,
 } from '../report/commit.js';
 import type { Resume } from '../report/resume.js';
-import { type MessageOptions, mailNow } from '../report/commitMessage.js';
+import { mailNow } from '../report/mail.js';
+import type { MessageOptions } from '../report/messageTypes.js';
 import type { FixOptions } from '../core/types.js';
 import { colorDiff, fileDiff, fullText, outsideCwd, repoPath } from '../report/diff.js';
 import { type Tally, emptyTally, fold, fixNotes } from '../report/fold.js';

@@ -25,7 +25,7 @@ import path from 'node:path';
 import { type RunResult, accepts } from '../engine/run.js';
 import type { FixOptions } from '../core/types.js';
 import type { FileError, FileOutcome } from '../core/result.js';
-import type { MessageScope } from '../report/commitMessage.js';
+import type { MessageScope } from '../report/messageTypes.js';
 import { toPosix } from '../core/text.js';
 import { CONFIG_NAMES, type Discovered, type Exclude, type IgnoreScope, discover, displayPath, isTestPath } from '../io/discover.js';
 import { type ConfigProblem, configKey } from './config.js';

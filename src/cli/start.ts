@@ -10,8 +10,9 @@
  * vm.Script, which has no `import()` of an ES module on every Node 20: scripts/bundle.mjs bundles the
  * ES-only packages into it and turns every other `import()` into require().
  *
- * The cached code is written after a run of a scan or fix of a few files (src/engine/run.ts ranLightOnly)
- * that had none (or had it rejected), so that it holds what such a run compiles. The ES modules run
+ * The cached code is written after a scan or fix that had none (or had it rejected), so that it holds what
+ * such a run compiles: of a few files (src/engine/run.ts ranLightOnly) for the kinds named by files, of any
+ * size for the `tree` kind (src/cli.ts ranCommand). The ES modules run
  * instead (same behaviour, slower start) when `KMSFIX_CJS=off`, when caching is off
  * (`KMSFIX_CACHE_DIR=off`), when there is no cached code and none can be written (a read-only cache
  * folder), or when loading the CommonJS file fails: always before the CLI's main() ran, so it runs once.
@@ -31,7 +32,10 @@ declare const KMSFIX_CLI_HASH: string;
 type Main = (argv: string[]) => Promise<number>;
 interface Cli {
   main: Main;
-  ranCommand(): boolean;
+  /** Whether to save the cached code of `kind` (the file's kind, codeVariant.ts) after this run (src/cli.ts). */
+  ranCommand(kind: string): boolean;
+  /** Whether this process ran a run of more than a few files (src/engine/run.ts ranLarge). */
+  ranLarge(): boolean;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -42,10 +46,13 @@ export function start(argv: string[]): void {
   if (cjs) {
     cjs.cli.main(argv).then((code) => {
       process.exitCode = code;
-      // After a scan or fix of a few files only: the cached code then has the functions such a run
-      // compiles too (V8 compiles a function on its first call); the code `--version` runs is too little,
-      // a whole tree's (every format's, and the fix's) too much for the runs that load it after.
-      if (cjs.cli.ranCommand()) cjs.save?.();
+      // After a scan or fix: the cached code then has the functions such a run compiles too (V8 compiles
+      // a function on its first call); the code `--version` runs is too little. A kind of a few files' only
+      // after a run of a few files (a whole tree's code, every format's and the fix's, is too much for the
+      // one-file runs that load it after); the `tree` kind's after any (src/cli.ts ranCommand).
+      // A `tree` file loaded by a large tree's run is written again when that run compiled functions it
+      // lacked (another format's, the fix's): the first tree run wrote it with only the formats it read.
+      if (cjs.cli.ranCommand(cjs.kind)) (cjs.save ?? (cjs.kind === 'tree' && cjs.cli.ranLarge() ? cjs.grow : undefined))?.();
     });
     return;
   }
@@ -59,12 +66,12 @@ export function start(argv: string[]): void {
 /**
  * dist/bundle/cli.cjs run with cached code, or undefined (the ES modules then). The cached code is the file
  * of this build for the kind of run (codeVariant.ts): `cli-<hash>-<kind>-node<version>-<arch>.v8cache`, each
- * written by the first scan or fix of a few files of its kind. A command line that names no path
+ * written by the first scan or fix of a few files of its kind (the `tree` kind's by the first of any size). A command line that names no path
  * (`--version`, `help`, a scan of the current folder) loads the `tree` file, else any other of this build's
  * files, without writing it: a file written after a run that loaded another kind's code would hold that code
  * too.
  */
-function commonJsCli(argv: string[]): { cli: Cli; save?: () => void } | undefined {
+function commonJsCli(argv: string[]): { cli: Cli; kind: string; save?: () => void; grow?: () => void } | undefined {
   if (process.env.KMSFIX_CJS === 'off') return undefined;
   const build = `cli-${KMSFIX_CLI_HASH}-`;
   const kind = codeVariant(argv);
@@ -74,9 +81,11 @@ function commonJsCli(argv: string[]): { cli: Cli; save?: () => void } | undefine
   const readFrom = kind === undefined && !existsSync(cacheFile) ? otherKind(dir, build) : undefined;
   if (!(readFrom || existsSync(cacheFile) || writable(dir))) return undefined;
   try {
-    const { exports, save } = runCached(path.join(here, 'cli.cjs'), cacheFile, { build, readFrom });
+    const { exports, save, grow } = runCached(path.join(here, 'cli.cjs'), cacheFile, { build, readFrom });
     const cli = exports as Partial<Cli>;
-    return typeof cli.main === 'function' && typeof cli.ranCommand === 'function' ? { cli: cli as Cli, save } : undefined;
+    return typeof cli.main === 'function' && typeof cli.ranCommand === 'function' && typeof cli.ranLarge === 'function'
+      ? { cli: cli as Cli, kind: kind ?? 'tree', save, grow }
+      : undefined;
   } catch {
     return undefined;
   }

@@ -176,11 +176,12 @@ export function contextFor(disk: Disk, files: SourceFile[], format: Format, onSi
     treeFiles: async (name) => (disk.treeFiles?.(name) ?? []).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     folderFiles: async (from, rel, accept) => {
       const dir = path.join(path.dirname(from.absPath), rel);
+      const names = (disk.entries?.(dir) ?? []).filter((e) => !e.folder && accept(e.name));
+      // Most asks find none (a Pulumi program's stack files, a template's samconfig files): no display path made.
+      if (names.length === 0) return [];
       const shown = path.posix.normalize(path.posix.join(path.posix.dirname(from.path), rel));
       // Read through the project files' reader: its checks, and its cache.
-      return (disk.entries?.(dir) ?? [])
-        .filter((e) => !e.folder && accept(e.name))
-        .flatMap((e) => disk.projectFiles(dir, shown, e.name, true) ?? []);
+      return names.flatMap((e) => disk.projectFiles(dir, shown, e.name, true) ?? []);
     },
     subfolders: async (from, rel) =>
       (disk.entries?.(path.join(path.dirname(from.absPath), rel)) ?? []).flatMap((e) => (e.folder ? [e.name] : [])),

@@ -169,6 +169,19 @@ export function ranLightOnly(): boolean {
   return runs.light > 0 && runs.heavy === 0;
 }
 
+/**
+ * Whether this process ran a run that had a file to read, light or not: the rule for the cached code of a
+ * tree's runs (src/cli/start.ts), which only runs of trees load.
+ */
+export function ranAny(): boolean {
+  return runs.light > 0 || runs.heavy > 0;
+}
+
+/** Whether this process ran a run that was not light (lightRun): more than a few files, or workers. */
+export function ranLarge(): boolean {
+  return runs.heavy > 0;
+}
+
 /** A file some format reads, by its name: what discovery keeps. */
 export const accepts = (p: string) => FORMATS.some((e) => e.accepts(p));
 
@@ -185,11 +198,16 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   } = options.discovered ??
   (await discover(paths.length ? paths : ['.'], options.cwd, accepts, options.exclude, { list: options.mode !== 'fix' }));
   options.beforeRead?.(candidates, configs);
-  const notes = unreadCdkApps(cdkApps.map((absPath) => ({ absPath, shown: displayPath(absPath, options.cwd) })));
-  // Said where the walk's own note goes, once the reads are done: a file the walk found regular and that
-  // was a symbolic link when read (made one during the run) joins the links it met (readOne).
-  const linksAt = notes.length;
+  // The run's notes: those of the project files (unreadCdkApps), then the walk's own note, are put first once the reads
+  // are done (a file the walk found regular and that was a symbolic link when read, made one during the run, joins the
+  // links it met: readOne), then the reads' own, in the order read.
+  const notes: string[] = [];
   const symlinks = [...walkLinks];
+  // Each project file's notes, made from its text as its read as a candidate took it (most are candidates: a
+  // Pulumi.yaml, a cdk.json) instead of reading the file again, and kept (not its text: a Pulumi YAML program's whole
+  // text); those the run does not read (or cannot) are read by unreadCdkApps after the reads.
+  const shownOf = (absPath: string) => ({ absPath, shown: displayPath(absPath, options.cwd) });
+  const appNotes = new Map<string, string[] | undefined>(cdkApps.map((a) => [a, undefined]));
   let cleanup: Cleanup | undefined;
   if (options.cleanTemps) {
     cleanup = cleanStaleTemps(temps, (abs) => displayPath(abs, options.cwd));
@@ -294,7 +312,14 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
       }
       options.onProgress?.({ scanned: index + 1, candidates: total, tables: scheduler.tables, current: c.absPath });
       const dir = path.dirname(c.absPath);
-      const read = await readOne(c, options.maxFileBytes, errors, notes, symlinks, stages, scheduler.sharedReads);
+      const keep = appNotes.has(c.absPath)
+        ? (text: string) =>
+            appNotes.set(
+              c.absPath,
+              unreadCdkApps([shownOf(c.absPath)], () => text),
+            )
+        : undefined;
+      const read = await readOne(c, options.maxFileBytes, errors, notes, symlinks, stages, scheduler.sharedReads, keep);
       if (read) {
         stamps.push(read.stamp);
         links.push(c.link);
@@ -312,7 +337,9 @@ export async function run(paths: string[], options: RunOptions): Promise<RunResu
   } finally {
     optimizeAgain();
   }
-  if (symlinks.length > 0) notes.splice(linksAt, 0, linksNote(symlinks));
+  const first = cdkApps.flatMap((absPath) => appNotes.get(absPath) ?? unreadCdkApps([shownOf(absPath)]));
+  if (symlinks.length > 0) first.push(linksNote(symlinks));
+  notes.unshift(...first);
   for (const n of fileNotes) if (n) notes.push(...n);
   return { outcomes: outcomes.filter((o) => o !== undefined), errors, repos, ownWorker: ownFamily, cleanup, notes, stages };
 }
@@ -326,6 +353,8 @@ async function readOne(
   links: string[],
   stages: StageRollback[],
   shared?: SharedReads,
+  /** Given the file's UTF-8 text once read (readCandidate's `utf8`). */
+  utf8?: (text: string) => void,
 ): Promise<{ file: BatchFile; stamp: string } | undefined> {
   let chosen: FormatEntry | undefined;
   let looked = false;
@@ -338,7 +367,7 @@ async function readOne(
     look(raw);
     return (chosen = formatFor(c.path, raw)) !== undefined;
   };
-  const read = await readCandidate(c.absPath, c.path, c.explicit, prefilter, maxFileBytes, shared, c.link !== undefined);
+  const read = await readCandidate(c.absPath, c.path, c.explicit, prefilter, maxFileBytes, shared, c.link !== undefined, utf8);
   if (read.kind === 'skip') return undefined;
   if (read.kind === 'file' && !looked) look(read.file.text);
   if (read.kind === 'link') {

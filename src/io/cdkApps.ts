@@ -96,7 +96,8 @@ export const APP_FILES: ReadonlySet<string> = new Set([...Object.keys(APPS), ...
  * fifths of its speed (bench run 40).
  */
 export function pulumiRuntime(text: string): string | undefined {
-  const json = /"runtime"\s*:\s*(?:"([\w.-]+)"|\{[^}]*?"name"\s*:\s*"([\w.-]+)")/.exec(text);
+  // The JSON form's pattern only where its first word is: a YAML project's whole text is otherwise searched for it.
+  const json = text.includes('"runtime"') ? /"runtime"\s*:\s*(?:"([\w.-]+)"|\{[^}]*?"name"\s*:\s*"([\w.-]+)")/.exec(text) : null;
   if (json) return json[1] ?? json[2];
   const line = /^runtime:[ \t]*([^\n#]*)/m.exec(text);
   if (!line) return undefined;
@@ -134,19 +135,22 @@ function languageIn(text: string): string | undefined {
  * One note per `cdk.json` or `cdktf.json` (`shown`: its display path) whose `app` runs a language
  * kmsfix does not read, and per Pulumi project file whose `runtime` is one (unless its dependency files list only other
  * clouds' providers). A file that cannot be read or parsed says nothing (it is not an app kmsfix can tell).
+ * `textOf`: a file's text when the run read it already as a candidate (`readFileSync(absPath, 'utf8')`'s string,
+ * src/io/read.ts readCandidate's `utf8`); a file it gives none for is read here.
  */
-export function unreadCdkApps(files: { absPath: string; shown: string }[]): string[] {
+export function unreadCdkApps(files: { absPath: string; shown: string }[], textOf?: (absPath: string) => string | undefined): string[] {
   const notes: string[] = [];
   for (const f of files) {
     const kind = APPS[path.basename(f.absPath)];
     const pulumi = PULUMI_FILES.has(path.basename(f.absPath));
     if (!kind && !pulumi) continue;
-    let text: string;
-    try {
-      text = readFileSync(f.absPath, 'utf8');
-    } catch {
-      continue;
-    }
+    let text = textOf?.(f.absPath);
+    if (text === undefined)
+      try {
+        text = readFileSync(f.absPath, 'utf8');
+      } catch {
+        continue;
+      }
     if (text.length > MAX_BYTES) continue;
     if (!kind) {
       const runtime = pulumiRuntime(text);

@@ -24,6 +24,12 @@ export interface CachedRun {
    * loaded for, it saves the functions that work compiled too (V8 compiles a function on its first call).
    */
   save?: () => void;
+  /**
+   * Writes the cache file again when the cached code read from it was accepted and the work compiled
+   * functions it lacked (the cached code V8 makes now is larger by more than 1/32): a tree's runs
+   * (src/cli/start.ts), whose file the first one wrote with only the formats it read.
+   */
+  grow?: () => void;
 }
 
 /** The cache file name for code `base` (which names the file's content) on this Node version and architecture. */
@@ -50,10 +56,12 @@ export function runCached(file: string, cacheFile: string, files: CacheFiles = {
   const mod = { exports: {} as unknown, filename: file, id: file, loaded: false };
   wrapper.call(mod.exports, mod.exports, createRequire(file), mod, file, path.dirname(file));
   mod.loaded = true;
-  if (cachedData && !script.cachedDataRejected) return { exports: mod.exports };
-  const save = () => {
+  const save = (larger?: number) => {
     try {
       const data = underDefaultFlags(() => script.createCachedData());
+      // Written again only for a growth of more than 1/32 (a format's code, the fix's: tens of KB and more): a
+      // warm run's own cached code comes out some hundred bytes larger or smaller from run to run.
+      if (larger !== undefined && data.length <= larger + (larger >> 5)) return;
       writeCache(cacheFile, data);
       // A new build's first run: older builds' files of the same code, unused for a month, go.
       pruneStale(cacheFile, Date.now(), files.build);
@@ -61,5 +69,7 @@ export function runCached(file: string, cacheFile: string, files: CacheFiles = {
       // No cache: the next run compiles again.
     }
   };
-  return { exports: mod.exports, save };
+  if (cachedData && !script.cachedDataRejected)
+    return files.readFrom ? { exports: mod.exports } : { exports: mod.exports, grow: () => save(cachedData.length) };
+  return { exports: mod.exports, save: () => save() };
 }

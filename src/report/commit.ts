@@ -11,7 +11,9 @@ import { GIT_LANES, type CommitStep, CommitStopped, type Head, HeadMoved, commit
 import { gitStatus, real, repoRootOf } from '../io/git.js';
 import { clearPending, pendingPaths, readPending, sha256, writePending } from '../io/pending.js';
 import { type Resume, committedAsPlanned, notPlanned, planMismatch, proveResume } from './resume.js';
-import { COMMIT_BRANCH, type MessageOptions, commitText, repositoryMessage } from './commitMessage.js';
+import { COMMIT_BRANCH, commitText, repositoryMessage } from './commitMessage.js';
+import { plural } from './messageLines.js';
+import type { MessageOptions } from './messageTypes.js';
 import type { FileError, FileOutcome } from '../core/result.js';
 import { heapTick } from '../core/heap.js';
 
@@ -381,10 +383,10 @@ export async function commitRepositories(
       });
       clearPending(root);
       const finished = resume
-        ? `, finishing the interrupted kmsfix fix --commit run (pid ${resume.record.pid}): ${plural(files.length - mine.length)} written by that run, ${plural(mine.length)} by this one`
+        ? `, finishing the interrupted kmsfix fix --commit run (pid ${resume.record.pid}): ${plural(files.length - mine.length, 'file')} written by that run, ${plural(mine.length, 'file')} by this one`
         : '';
       done[i] = {
-        note: `committed ${plural(files.length)} in ${where} on branch ${COMMIT_BRANCH} (${id}), not pushed${finished}`,
+        note: `committed ${plural(files.length, 'file')} in ${where} on branch ${COMMIT_BRANCH} (${id}), not pushed${finished}`,
       };
     } catch (err) {
       if (err instanceof CommitStopped) return;
@@ -405,8 +407,6 @@ export async function commitRepositories(
     notes: done.flatMap((d) => (d?.note ? [d.note] : [])),
   };
 }
-
-const plural = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
 
 /** Where an interrupted --commit left each repository: committed, or its branch and the files not committed, and how to finish or undo. */
 function interruptedState(

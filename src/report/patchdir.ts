@@ -17,7 +17,9 @@ import { syncPendingFolders } from '../io/durable.js';
 import { OrderedSpool } from '../io/spool.js';
 import { describeError } from '../io/read.js';
 import type { FileError, FileOutcome } from '../core/result.js';
-import { type MessageOptions, mailHeaders, mailTail, repositoryMessage } from './commitMessage.js';
+import { repositoryMessage } from './commitMessage.js';
+import { mailHeaders, mailTail } from './mail.js';
+import type { MessageOptions } from './messageTypes.js';
 import { heapTick } from '../core/heap.js';
 
 export interface RepoReport {

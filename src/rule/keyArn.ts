@@ -54,6 +54,14 @@ export function keyArnKinds(value: string): KeyArnKind[] {
   return kinds;
 }
 
+/**
+ * Is this value a key written as a string (a key or alias ARN, an alias name, a key ID or a multi-Region key ID), which a
+ * fix writes quoted, rather than an expression of the family's, which it writes as is?
+ */
+export function keyLiteral(value: string): boolean {
+  return /^(arn:|alias\/|mrk-|[0-9a-f]{8}-[0-9a-f]{4}-)/.test(value);
+}
+
 /** Why a value is not a usable --kms-key-arn at all (undefined: it is one, for some family). */
 export function keyArnUsage(value: string): string | undefined {
   const v = value.trim();

@@ -154,6 +154,9 @@ describe('kmsfix scan beside a Pulumi program it does not read', () => {
     expect(pulumiRuntime("runtime: 'yaml' # a YAML program\nresources: {}\n")).toBe('yaml');
     expect(pulumiRuntime('runtime:\ndescription: x\n  name: go\n')).toBeUndefined();
     expect(pulumiRuntime('{"name": "x", "runtime": {"name": "dotnet"}}')).toBe('dotnet');
+    // The JSON form is looked for first, wherever it is written (pulumiRuntime asks its pattern only of a text holding `"runtime"`).
+    expect(pulumiRuntime('runtime: go\n# "runtime": "java"\n')).toBe('java');
+    expect(pulumiRuntime('runtime: go\n# "runtime" "java"\n')).toBe('go');
   });
 
   it('one note per Go, Python, C# or Java program but one whose dependency files list only other clouds providers; none for YAML or Node.js; exit 0', async () => {

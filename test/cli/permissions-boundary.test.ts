@@ -281,6 +281,35 @@ describe('permissions boundaries beside a table', () => {
     expect(defaulted['aws_dynamodb_table.orders'].cautions).toHaveLength(1);
   });
 
+  it('Terraform: in one scan, tables of one name in several folders each get their own answer (the address expression made once, each file asked for `module` once: session 64)', async () => {
+    const api = `resource "aws_iam_role" "role" {\n  name                 = "api"\n  permissions_boundary = "arn:aws:iam::111122223333:policy/app-boundary"\n  assume_role_policy   = "{}"\n}\n`;
+    const call = (arn: string) => `module "api" {\n  source       = "./modules/api"\n  dynamodb_arn = ${arn}\n}\n`;
+    const files: Record<string, string> = {};
+    // a and c pass their table to a module whose role has a boundary; b passes something else; d calls no module.
+    for (const [dir, arn] of [
+      ['a', 'aws_dynamodb_table.orders.arn'],
+      ['b', '"arn:aws:s3:::bucket"'],
+      ['c', 'aws_dynamodb_table.orders.arn'],
+    ]) {
+      files[`${dir}/main.tf`] = TF_TABLE;
+      files[`${dir}/api.tf`] = call(arn);
+      files[`${dir}/modules/api/main.tf`] = api;
+    }
+    files['d/main.tf'] = TF_TABLE;
+    files['d/other.tf'] = 'resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n';
+    const out = JSON.parse((await runCli(['scan', '--format', 'json'], project(files))).stdout) as {
+      tables: { file: string; address: string; cautions?: string[] }[];
+    };
+    const byFile = Object.fromEntries(out.tables.map((t) => [t.file, t.cautions]));
+    expect(Object.keys(byFile).sort()).toEqual(['a/main.tf', 'b/main.tf', 'c/main.tf', 'd/main.tf']);
+    for (const dir of ['a', 'c'])
+      expect(byFile[`${dir}/main.tf`]).toEqual([
+        expect.stringContaining(`${LABEL}aws_iam_role.role at ${dir}/modules/api/main.tf:1 in module.api)`),
+      ]);
+    expect(byFile['b/main.tf']).toBeUndefined();
+    expect(byFile['d/main.tf']).toBeUndefined();
+  });
+
   it('AWS CDK: a permissionsBoundary prop and PermissionsBoundary.of(...)', async () => {
     const stack = `import * as cdk from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';

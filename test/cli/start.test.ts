@@ -1,7 +1,7 @@
 /**
  * The CLI's start (src/cli/start.ts): its CommonJS build run with V8's cached code, else its ES modules.
  * Whichever runs, a run prints the same and exits with the same code; the cached code is written after
- * a scan or fix of a few files only (never by a tree's), replaced when V8 rejects it, and a cache folder
+ * a scan or fix of a few files (a tree's: of any size), replaced when V8 rejects it, and a cache folder
  * that cannot be written is no error.
  */
 import { execFile } from 'node:child_process';
@@ -90,28 +90,49 @@ describe('the CLI runs the same from its CommonJS build and from its ES modules'
     expect(cachedCode(cache)).toHaveLength(1);
   });
 
-  it('a run of a tree writes no cached code (it would hold every format and the fix); a run of a few files then does', async () => {
+  it("a tree's run writes the tree kind's cached code whatever its size, a large one again when it compiled more; many files of one kind write none", async () => {
     // The demo and 33 empty files: more than a light run's 32 (src/engine/run.ts lightRun).
     const tree = tmp('tree');
     cpSync(path.join(FIXTURES, 'demo'), tree, { recursive: true });
-    for (let i = 0; i < 33; i++) writeFileSync(path.join(tree, `empty-${i}.tf`), '');
+    const empty: string[] = [];
+    for (let i = 0; i < 33; i++) {
+      empty.push(`empty-${i}.tf`);
+      writeFileSync(path.join(tree, empty[i]), '');
+    }
     const cache = tmp('cache');
     const reference = await run(['scan', '.'], ES_MODULES, tree);
     expect(reference.code).toBe(1);
-    for (const label of ['first', 'second']) expect(await run(['scan', '.'], { KMSFIX_CACHE_DIR: cache }, tree), label).toEqual(reference);
-    expect(cachedCode(cache)).toEqual([]);
-    // A run that finds no file to read: nothing of any format's to keep either.
+    // A run that finds no file to read: nothing of any format's to keep.
     mkdirSync(path.join(tree, 'docs'));
     writeFileSync(path.join(tree, 'docs', 'notes.md'), 'AWS::DynamoDB::Table\n');
     await run(['scan', 'docs'], { KMSFIX_CACHE_DIR: cache }, tree);
     expect(cachedCode(cache)).toEqual([]);
-    // A light run writes it; the tree's next run uses it and leaves it as it is.
-    await run(['scan', 'demo'], { KMSFIX_CACHE_DIR: cache });
+    // 33 files named one by one (the `tf` kind, loaded by one-file runs): more code than those compile, none written.
+    const many = await run(['scan', ...empty], ES_MODULES, tree);
+    expect(await run(['scan', ...empty], { KMSFIX_CACHE_DIR: cache }, tree)).toEqual(many);
+    expect(cachedCode(cache)).toEqual([]);
+    // The tree's first run writes the tree kind's file; the next loads it (accepted: not written again), same results.
+    expect(await run(['scan', '.'], { KMSFIX_CACHE_DIR: cache }, tree), 'cold').toEqual(reference);
     const [name] = cachedCode(cache);
     expect(name).toMatch(CACHED_CODE);
+    expect(name).toContain('-tree-node');
     const bytes = readFileSync(path.join(cache, name));
-    expect(await run(['scan', '.'], { KMSFIX_CACHE_DIR: cache }, tree)).toEqual(reference);
+    expect(await run(['scan', '.'], { KMSFIX_CACHE_DIR: cache }, tree), 'warm').toEqual(reference);
+    expect(cachedCode(cache)).toEqual([name]);
     expect(readFileSync(path.join(cache, name)).equals(bytes)).toBe(true);
+    // A large tree of another format (CDK) loads it and compiles what it lacks: the file is written again, larger,
+    // and the run after loads that, with the same results each time.
+    const cdk = tmp('cdk');
+    cpSync(path.join(FIXTURES, 'typescript', 'cdk-tablev2', 'input.ts'), path.join(cdk, 'stack.ts'));
+    for (const e of empty) writeFileSync(path.join(cdk, e), '');
+    const cdkReference = await run(['scan', '.'], ES_MODULES, cdk);
+    expect(cdkReference.stdout).toContain('stack.ts:');
+    expect(await run(['scan', '.'], { KMSFIX_CACHE_DIR: cache }, cdk), 'grown').toEqual(cdkReference);
+    expect(cachedCode(cache)).toEqual([name]);
+    const grown = readFileSync(path.join(cache, name));
+    expect(grown.length).toBeGreaterThan(bytes.length);
+    expect(await run(['scan', '.'], { KMSFIX_CACHE_DIR: cache }, cdk), 'grown, warm').toEqual(cdkReference);
+    expect(await run(['scan', '.'], { KMSFIX_CACHE_DIR: cache }, tree), 'grown, the first tree').toEqual(reference);
   });
 
   it("each kind of run loads its own kind's cached code (src/cli/codeVariant.ts); a run naming no path, any", async () => {

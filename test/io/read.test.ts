@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { asciiText, decodeSource, formatMb, readCandidate } from '../../src/io/read.js';
+import { asciiText, decodeSource, formatMb, readCandidate, wideBom } from '../../src/io/read.js';
 
 const TEMPLATE = 'Resources:\n  Orders:\n    Type: AWS::DynamoDB::Table # 🔑 café\n';
 
@@ -89,5 +89,29 @@ describe('the text of ASCII bytes, made once for both readers (asciiText)', () =
       expect(asciiText(read)).toBe(ascii);
       expect(decodeSource(buf, name, `/${name}`, ascii)).toEqual(decodeSource(buf, name, `/${name}`));
     }
+  });
+});
+
+describe('the byte order mark of a wide encoding', () => {
+  it("is the full search's answer (wideBom answers most files by their first byte): every first byte, lengths 0 to 4", () => {
+    const marks: [string, number[]][] = [
+      ['utf-32le', [0xff, 0xfe, 0, 0]],
+      ['utf-32be', [0, 0, 0xfe, 0xff]],
+      ['utf-16le', [0xff, 0xfe]],
+      ['utf-16be', [0xfe, 0xff]],
+    ];
+    const search = (buf: Buffer) => marks.find(([, m]) => buf.length >= m.length && m.every((b, i) => buf[i] === b))?.[0];
+    const rest = [0, 0x41, 0xfe, 0xff];
+    let asked = 0;
+    for (let first = 0; first < 256; first++)
+      for (const b1 of rest)
+        for (const b2 of rest)
+          for (const b3 of rest)
+            for (let len = 0; len <= 4; len++) {
+              const buf = Buffer.from([first, b1, b2, b3, 0x41]).subarray(0, len);
+              expect(wideBom(buf), buf.toString('hex')).toBe(search(buf));
+              asked++;
+            }
+    expect(asked).toBe(256 * 64 * 5);
   });
 });

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../src/engine/memory.js';
-import { commitMessage, commitText, type MessageOptions } from '../../src/report/commitMessage.js';
+import { commitMessage, commitText } from '../../src/report/commitMessage.js';
+import type { MessageOptions } from '../../src/report/messageTypes.js';
 
 const table = (sse = '') =>
   `Resources:\n  Orders:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      KeySchema: [{AttributeName: pk, KeyType: HASH}]\n${sse}`;

@@ -22,7 +22,7 @@ import type { DiskContext, SourceFile } from '../../core/types.js';
 import { calledModule, callsOf, tableOutputs } from './callers.js';
 import type { TfDetection } from './detect.js';
 import { isRootModule } from './rootModule.js';
-import { moduleBlocksWith, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
+import { holdsWord, moduleBlocksWith, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 
 const WORD = 'permissions_boundary';
 const ROLE_BOUNDARY = /^\s*permissions_boundary\s*=/m;
@@ -61,7 +61,7 @@ async function passedTo(files: SourceFile[], uses: RegExp, context: DiskContext,
   const out: string[] = [];
   for (let i = 0; i < files.length; i++) {
     const f = files[i];
-    if (!f.text.includes('module') || !uses.test(f.text)) continue;
+    if (!holdsWord(f, 'module') || !uses.test(f.text)) continue;
     for (const b of await siblingBlocks([f])) {
       const source = b.attr('source')?.lit;
       if (b.type !== 'module' || b.labels.length !== 1 || b.labels[0] === except || !uses.test(b.text)) continue;
@@ -141,6 +141,17 @@ async function callerBoundaries(
   return out;
 }
 
+/** The expression that finds a table's address in a text, made once per address (a scan asks it of each module's files). */
+const usesMade = new Map<string, RegExp>();
+function usesOf(name: string): RegExp {
+  let re = usesMade.get(name);
+  if (!re) {
+    if (usesMade.size >= 4096) usesMade.clear();
+    usesMade.set(name, (re = new RegExp(`\\b${name}(?![\\w-])`)));
+  }
+  return re;
+}
+
 export async function boundaryCautions(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<void> {
   const open = det.tables.filter((t) => fixWanted(decide(t.encryption, WAIVABLE)));
   if (open.length === 0) return;
@@ -149,7 +160,7 @@ export async function boundaryCautions(file: SourceFile, det: TfDetection, conte
   const callers = context && tables.length > 0 ? await callerBoundaries(file, det, tables, context) : new Map<string, string[]>();
   // The local modules this module passes a table to (`dynamodb_arn = aws_dynamodb_table.orders.arn`, or a table
   // module's output, `module.table.dynamodb_table_arn`): their roles' boundaries (passedTo).
-  const files = context ? [file].concat(await context.siblings()).filter((f) => f.text.includes('module')) : [];
+  const files = context ? [file].concat(await context.siblings()).filter((f) => holdsWord(f, 'module')) : [];
   const passed = new Map<string, string[]>();
   if (context && files.length > 0)
     for (const t of open) {
@@ -159,8 +170,7 @@ export async function boundaryCautions(file: SourceFile, det: TfDetection, conte
           : t.kind === 'module'
             ? `module\\.${escapeRegExp(t.label)}(\\[[^\\]]*\\])?\\.[\\w-]+`
             : undefined;
-      if (name)
-        passed.set(t.label, await passedTo(files, new RegExp(`\\b${name}(?![\\w-])`), context, t.kind === 'module' ? t.label : undefined));
+      if (name) passed.set(t.label, await passedTo(files, usesOf(name), context, t.kind === 'module' ? t.label : undefined));
     }
   for (const t of det.tables) {
     const all = [...new Set([...where, ...((t.kind === 'table' && callers.get(t.label)) || []), ...(passed.get(t.label) ?? [])])];

@@ -16,7 +16,7 @@ import {
 } from '../../rule/keySettings.js';
 import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember } from '../../core/types.js';
 import { blockerText } from '../../rule/blockers.js';
-import { keyArnRegion, keyRegionMismatch } from '../../rule/keyArn.js';
+import { keyArnRegion, keyLiteral, keyRegionMismatch } from '../../rule/keyArn.js';
 import { switchAlone, type TfDetection, type TfTable } from './detect.js';
 import { WORDS } from './words.js';
 import { boolOf } from './settings.js';
@@ -436,7 +436,7 @@ function pointTable(doc: HclDoc, t: Target, arn: string | undefined, replicaArn:
 /** --kms-key-arn: an ARN or alias becomes a string, anything else is taken as a Terraform expression. */
 export function keyArnValue(v: string): string {
   const s = v.trim();
-  if (/^(arn:|alias\/)/.test(s) || /^[0-9a-f]{8}-[0-9a-f]{4}-/.test(s) || /^mrk-/.test(s)) return hclString(s);
+  if (keyLiteral(s)) return hclString(s);
   return s;
 }
 

@@ -18,7 +18,7 @@ import { placementObstacle, type Placement } from './placement.js';
 import { calledModule, callerObstacles } from './callers.js';
 import { endpointsObstacle } from './endpoints.js';
 import { resourcePolicyObstacle, zeroEtlIntegrations } from './resourcePolicy.js';
-import { holdsTriggers, type ModuleFile, replaceTriggerObstacle } from './replaceTriggers.js';
+import { holdsTriggers, type ModuleFile, replaceTriggerObstacle, TRIGGER_WORD } from './replaceTriggers.js';
 import { holdsWord, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
 import { isRootModule } from './rootModule.js';
 import { needsReplicaKeys, replicaKeys, tablePlace } from './replicaKeys.js';
@@ -70,7 +70,7 @@ async function moduleTops(file: SourceFile, det: TfDetection, context: DiskConte
 async function moduleTriggerFiles(file: SourceFile, det: TfDetection, context: DiskContext | undefined): Promise<ModuleFile[]> {
   // Every file of the module once one holds a trigger: a resource it names may change with a table in another file.
   const siblings = context ? await context.siblings() : [];
-  if (!holdsTriggers(file.text) && !siblings.some((f) => holdsTriggers(f.text))) return [];
+  if (!holdsTriggers(file.text) && !siblings.some((f) => holdsWord(f, TRIGGER_WORD))) return [];
   const out: ModuleFile[] = [{ path: file.path, text: file.text, tops: summarize(det, file.text) }];
   for (const f of siblings) out.push({ path: f.path, text: f.text, tops: await siblingBlocks([f]) });
   return out;

@@ -22,11 +22,12 @@ export interface ModuleFile {
   tops: TopBlock[];
 }
 
-const WORD = 'replace_triggered_by';
+/** The word every trigger is written with (a module's other files are asked it once each: topBlocks.ts holdsWord). */
+export const TRIGGER_WORD = 'replace_triggered_by';
 
 /** Whether a file's text may hold a trigger at all (a word search before any parse). */
 export function holdsTriggers(text: string): boolean {
-  return text.includes(WORD);
+  return text.includes(TRIGGER_WORD);
 }
 
 /** A resource of the module as the trigger reader needs it. */
@@ -100,9 +101,9 @@ function resourceOf(f: ModuleFile, t: TopBlock): Resource {
   const body = readBody(t.text);
   const args = isObj(body) ? body.obj : new Map<string, Value>();
   const inputs = [...args].filter(([k]) => k !== 'lifecycle' && k !== 'depends_on').map(([k, v]) => `${k} = ${entryText(v)}`);
-  const entries = t.text.includes(WORD)
+  const entries = t.text.includes(TRIGGER_WORD)
     ? items(args.get('lifecycle'))
-        .flatMap((l) => (isObj(l) ? items(l.obj.get(WORD)) : []))
+        .flatMap((l) => (isObj(l) ? items(l.obj.get(TRIGGER_WORD)) : []))
         .map(entryText)
     : [];
   return { address, path: f.path, text: f.text, top: t, entries, inputs: inputs.join('\n') };
@@ -194,5 +195,5 @@ function reads(entry: string, address: string, edited: string[] | undefined): 'r
 /** The line of the block's replace_triggered_by (1-based). */
 function lineOf(text: string, t: TopBlock): number {
   const start = t.start ?? Math.max(0, text.indexOf(t.text));
-  return LineIndex.of(text).position(start + Math.max(0, t.text.indexOf(WORD))).line;
+  return LineIndex.of(text).position(start + Math.max(0, t.text.indexOf(TRIGGER_WORD))).line;
 }
