@@ -111,7 +111,8 @@ function partitionMismatch(arn: string): string | undefined {
 const WRITES: Record<string, readonly KeyArnKind[]> = {
   cloudformation: ['key-arn', 'alias-arn', 'alias', 'cloudformation', 'interpolation'],
   terraform: ['key-arn', 'alias-arn', 'terraform'],
-  'pulumi-yaml': ['key-arn', 'alias-arn', 'interpolation'],
+  // Pulumi's AWS provider is bridged from Terraform's: it reads an alias ARN back as the key's ARN too (adv2 s64).
+  'pulumi-yaml': ['key-arn', 'interpolation'],
   typescript: ['key-arn', 'alias-arn', 'typescript'],
 };
 
@@ -120,7 +121,8 @@ const SAY: Record<string, string> = {
   terraform:
     "Terraform takes a key's ARN, an alias ARN (its key read by a data aws_kms_key) " +
     'or an expression such as var.x, local.x, module.m.x or data.aws_kms_alias.a.target_key_arn',
-  'pulumi-yaml': 'Pulumi YAML takes an ARN (kmsKeyArn) or an interpolation such as ${key.arn}',
+  'pulumi-yaml':
+    "Pulumi YAML takes a key's ARN (kmsKeyArn: the provider, bridged from Terraform's, reads an alias ARN back as its key's ARN, and every later update changes the table again) or an interpolation such as ${key.arn}",
   typescript: 'TypeScript code takes an ARN or an expression such as props.keyArn',
 };
 
@@ -132,6 +134,17 @@ export function keyArnProblem(value: string, family: string): string | undefined
   // A value of no known kind is the caller's to refuse (the CLI does: keyArnUsage); the API passes it on.
   if (kinds.length === 0 || kinds.some((k) => writes.includes(k))) return undefined;
   return `--kms-key-arn ${value.trim()} cannot be written here: ${SAY[family]}`;
+}
+
+/**
+ * Why a table of Terraform's AWS provider (CDKTF, or Pulumi's, bridged from it) written in TypeScript cannot take this
+ * --kms-key-arn: an alias ARN, which the provider reads back as the key's ARN, so that every later plan or update
+ * changes the table again (as Terraform's family declines it: keyArnProblem). Undefined for any other value (adv2 s64).
+ */
+export function providerAliasArn(value: string, framework: string): string | undefined {
+  if ((framework !== 'cdktf' && framework !== 'pulumi') || !keyArnKinds(value).includes('alias-arn')) return undefined;
+  const tool = framework === 'cdktf' ? 'CDK for Terraform' : 'Pulumi';
+  return `--kms-key-arn ${value.trim()} cannot be written here: ${tool}'s AWS provider reads an alias ARN back as its key's ARN, and every later ${framework === 'cdktf' ? 'plan' : 'update'} changes the table again (give the key's ARN)`;
 }
 
 /** The Region of a literal key or alias ARN (`arn:aws:kms:eu-west-1:...`), if the value is one. */

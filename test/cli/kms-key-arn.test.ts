@@ -2,6 +2,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { processMemory } from '../../src/engine/memory.js';
 import { describe, expect, it } from 'vitest';
 import { keyArnKinds, keyArnProblem, keyArnUsage } from '../../src/rule/keyArn.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
@@ -93,6 +94,8 @@ describe('what --kms-key-arn accepts', () => {
     // An alias ARN: written as a data aws_kms_key's .arn (the provider reads the key's ARN back: session 64).
     expect(keyArnProblem('arn:aws:kms:us-east-1:111122223333:alias/app', 'terraform')).toBeUndefined();
     expect(keyArnProblem('arn:aws:kms:us-east-1:111122223333:alias/app', 'cloudformation')).toBeUndefined();
+    // Pulumi's AWS provider is bridged from Terraform's: the same read-back (adv2 s64).
+    expect(keyArnProblem('arn:aws:kms:us-east-1:111122223333:alias/app', 'pulumi-yaml')).toContain('reads an alias ARN back');
     expect(keyArnProblem('alias/app', 'typescript')).toContain('TypeScript code takes an ARN');
     expect(keyArnProblem('var.x', 'cloudformation')).toContain('a CloudFormation template takes');
     expect(keyArnProblem('!Ref P', 'terraform')).toContain('Terraform takes');
@@ -167,5 +170,33 @@ describe('fix --kms-key-arn', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(path.join(dir, 'cfn', 't.yaml'), 'utf8')).toContain('KMSMasterKeyId: alias/app/orders');
     expect(r.stderr).toContain("Terraform takes a key's ARN, an alias ARN (its key read by a data aws_kms_key)");
+  });
+});
+
+describe("--kms-key-arn an alias ARN in TypeScript: CDK writes it, CDKTF and Pulumi (Terraform's provider) decline (adv2 s64)", () => {
+  const ALIAS = 'arn:aws:kms:us-east-1:111122223333:alias/orders';
+  const pulumi =
+    'import * as aws from "@pulumi/aws";\nexport const t = new aws.dynamodb.Table("orders", { attributes: [{ name: "id", type: "S" }], hashKey: "id" });\n';
+  const cdktf =
+    'import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";\nimport { TerraformStack } from "cdktf";\n' +
+    'export class S extends TerraformStack {\n  constructor(scope: any, id: string) {\n    super(scope, id);\n' +
+    '    new DynamodbTable(this, "orders", { name: "orders", hashKey: "id", attribute: [{ name: "id", type: "S" }] });\n  }\n}\n';
+  const cdk =
+    'import { Stack } from "aws-cdk-lib";\nimport { Table, AttributeType } from "aws-cdk-lib/aws-dynamodb";\n' +
+    'export class S extends Stack {\n  constructor(scope: any, id: string) {\n    super(scope, id);\n' +
+    '    new Table(this, "Orders", { partitionKey: { name: "id", type: AttributeType.STRING } });\n  }\n}\n';
+
+  it.each([
+    ['Pulumi', pulumi, "Pulumi's AWS provider reads an alias ARN back"],
+    ['CDKTF', cdktf, "CDK for Terraform's AWS provider reads an alias ARN back"],
+  ])('%s: declined, the file unchanged', async (_, text, reason) => {
+    const r = await processMemory([{ path: 'index.ts', text }], 'fix', { kmsKeyArn: ALIAS });
+    expect(r.output.get('index.ts')).toBe(text);
+    expect(r.outcomes[0].tables[0].message).toContain(reason);
+  });
+
+  it('CDK: written (CloudFormation takes an alias ARN)', async () => {
+    const r = await processMemory([{ path: 'index.ts', text: cdk }], 'fix', { kmsKeyArn: ALIAS });
+    expect(r.output.get('index.ts')).toContain(ALIAS);
   });
 });

@@ -403,8 +403,23 @@ describe('Pulumi TypeScript: a transform of the file that keeps tables', () => {
     expect(c).toContain('give ordersKey the resource option retainOnDelete: true');
   });
 
+  it('a transform setting retainOnDelete: false for another type and true for tables keeps them (adv2 s64)', async () => {
+    const text = keepsOnDestroy(pulumi('{}')).replace(
+      '  args.type ===',
+      "  args.type === 'aws:s3/bucket:Bucket' ? { props: args.props, opts: pulumi.mergeOptions(args.opts, { retainOnDelete: false }) } :\n  args.type ===",
+    );
+    expect(text).toContain('retainOnDelete: false');
+    expect(await caution('index.ts', text)).toContain(
+      'Key not kept: retainOnDelete of the stack transform registerStackTransformation(...)',
+    );
+  });
+
   it.each([
     ['the key retainOnDelete', keepsOnDestroy(pulumi('{}', ', { retainOnDelete: true }'))],
+    [
+      'a transform setting retainOnDelete: false alone',
+      keepsOnDestroy(pulumi('{}')).replace('retainOnDelete: true }) }', 'retainOnDelete: false }) }'),
+    ],
     ['a transform of another type only', keepsOnDestroy(pulumi('{}'), 'aws:s3/bucket:Bucket')],
   ])('nothing said: %s', async (_, text) => {
     await notSaid('index.ts', text, keepsOnDestroy(pulumi('{}')));
@@ -460,7 +475,42 @@ describe("SST v3: the app's removal keeps its tables", () => {
     );
   });
 
+  it("only the app's own removal counts: one elsewhere in sst.config.ts is not the app's (adv2 s64)", async () => {
+    const elsewhere = sstConfig('').replace('export default', 'const cleanup = { removal: "remove" };\nexport default');
+    expect(await sstCaution(elsewhere, sstStorage())).toContain('SST\'s removal, "retain" by default (sst.config.ts sets none)');
+    const inRun = sstConfig('').replace(
+      'await import',
+      'new sst.aws.Bucket("B", { transform: { bucket: { removal: "remove" } } });\n    await import',
+    );
+    expect(await sstCaution(inRun, sstStorage())).toContain('"retain" by default');
+  });
+
   it.each([
+    [
+      'a shorthand removal',
+      sstConfig('removal, ').replace('    return', '    const removal = input?.stage === "production" ? "retain" : "remove";\n    return'),
+    ],
+    ['a spread after it', sstConfig('removal: "remove", ...input.extra, ')],
+    [
+      'two returns',
+      sstConfig('removal: "remove", ').replace(
+        '    return',
+        '    if (input?.stage === "production") return { name: "orders", removal: "retain" };\n    return',
+      ),
+    ],
+  ])('a removal kmsfix cannot read keeps the table: %s', async (_, config) => {
+    expect(await sstCaution(config, sstStorage())).toContain('whose app(...) return kmsfix does not read');
+  });
+
+  it.each([
+    [
+      'an arrow app',
+      sstConfig('removal: "remove", ').replace(
+        'app(input) {\n    return { name: "orders", removal: "remove", home: "aws" };\n  }',
+        'app: (input) => ({ name: "orders", removal: "remove", home: "aws" })',
+      ),
+      sstStorage(),
+    ],
     ['removal "remove"', sstConfig('removal: "remove", '), sstStorage()],
     ['removal "retain-all" (the key kept too)', sstConfig('removal: "retain-all", '), sstStorage()],
     ['the key kept as SST keeps the table', sstConfig(STAGE_REMOVAL), sstStorage(', { retainOnDelete: $app.removal !== "remove" }')],

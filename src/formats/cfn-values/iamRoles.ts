@@ -134,8 +134,9 @@ export function iamRoles(text: string, template: IamTemplate, shown: string): Ia
 
 function targets(t: Target, id: string, name: string | undefined, written: string | undefined): boolean {
   if (t.all || t.ids.has(id)) return true;
-  // A name with variables is compared as written: the same text of one service (or parameter of one stack) resolves to the same name.
-  if (written !== undefined && t.variables?.includes(written)) return true;
+  // A name with variables is compared as written: the same text of one service (or parameter of one stack) resolves to the same
+  // name, and a pattern over that text (`table/${Env}-*`) matches whatever the variables are (adv2 s64).
+  if (written !== undefined && t.variables?.some((v) => v === written || (v.includes('*') && globMatcher(v).test(written)))) return true;
   if (name === undefined) return false;
   return t.names.some((n) => globMatcher(n).test(name));
 }
@@ -216,7 +217,20 @@ function readDataSource(policy: Extract<AttachedPolicy, { kind: 'data-source' }>
     grantee.grants.push({ target, by: policy.by, offset: policy.offset });
 }
 
+/** The table part of an ARN's text with its pseudo parameters marked (pseudoMarked), or `name` where it cannot be read. */
+function written(literal: string, name: string): string {
+  const raw = /:table\/([^/]+)/.exec(literal.trim())?.[1];
+  return raw === undefined ? name : pseudoMarked(raw);
+}
+
 const emptyTarget = (): Target => ({ all: false, ids: new Set(), names: [] });
+
+/**
+ * A pseudo parameter (`${AWS::StackName}`) in a name compared as written: one value in one stack, so the same text
+ * on both sides is the same name, and only an ARN's own `*` is a wildcard over it (adv2 s64).
+ */
+const PSEUDO = '\uE001';
+const pseudoMarked = (text: string) => text.replace(/\$\{AWS::(\w+)\}/g, `${PSEUDO}$1${PSEUDO}`);
 
 /**
  * A TableName (or a policy template's) written with parameters, as a short-form Fn::Sub's text with its pseudo
@@ -232,8 +246,8 @@ function writtenName(node: CNode | null | undefined): string | undefined {
     const [ref] = referencedIds(n);
     text = ref === undefined || ref.startsWith('AWS::') ? undefined : `\${${ref}}`;
   } else if (fn === 'Fn::Sub' && resolveAlias(intrinsicArg(n))?.kind === 'scalar') text = subTemplate(n);
-  const out = text?.trim().replace(/\$\{AWS::\w+\}/g, '*');
-  return out?.includes('${') ? out : undefined;
+  const out = text === undefined ? undefined : pseudoMarked(text.trim());
+  return out?.includes('${') || out?.includes(PSEUDO) ? out : undefined;
 }
 
 /** One statement: a KMS action (or `*`) excludes the role; DynamoDB actions add a grant on the tables its Resource names. */
@@ -287,11 +301,13 @@ function resourceTarget(s: IamStatement, tables: Set<string>, serverless: boolea
     // A name from an input (`${TableName}`) may be any table's: not claimed, but for the tables whose TableName
     // is the same input (`!Ref TableName`), in a short-form Fn::Sub (a long form's variables may stand for anything).
     if (name === undefined) continue;
+    const short = item.sub !== undefined && item.node && resolveAlias(intrinsicArg(item.node))?.kind === 'scalar';
     if (name.includes('${')) {
-      const short = item.sub !== undefined && item.node && resolveAlias(intrinsicArg(item.node))?.kind === 'scalar';
-      if (!serverless && short) (target.variables ??= []).push(name);
+      if (!serverless && short) (target.variables ??= []).push(written(literal, name));
       continue;
     }
+    // A table part with pseudo parameters (`table/${AWS::StackName}-orders`) also names the table whose TableName is that text.
+    if (!serverless && short && /:table\/[^/]*\$\{AWS::/.test(literal)) (target.variables ??= []).push(written(literal, name));
     if (name === '*') target.all = true;
     else target.names.push(name);
   }

@@ -154,7 +154,13 @@ function names(own: string, t: TableNames): boolean {
     const arn = s.replace(/\$\{[^}]*\}/g, (x) => (/^\$\{(?:var|data|local)\.[\w.]*(?:region|account|partition)\w*\}$/i.test(x) ? '*' : x));
     if (/^arn:[^:]*:dynamodb:[^:]*:[^:]*:\*$/.test(arn)) return true;
     const table = /:table\/([^/]+)/.exec(arn)?.[1];
-    if (table !== undefined && t.written !== undefined && table === t.written) return true;
+    // The same text, or a pattern over it (`table/${var.env}-*`), whatever the variables are (adv2 s64).
+    if (
+      table !== undefined &&
+      t.written !== undefined &&
+      (table === t.written || (table.includes('*') && globMatcher(table).test(t.written)))
+    )
+      return true;
     if (table === undefined || table.includes('${') || table.includes('%{')) continue;
     if (table === '*' || (t.name !== undefined && globMatcher(table).test(t.name))) return true;
   }

@@ -35,6 +35,54 @@ export interface SuppressingAspect {
   rules: string[];
   /** The Metadata its visitor writes, when kmsfix sees it (a class or visitor of the file): key and value. */
   writes?: { key: string; value: ts.Expression | undefined }[];
+  /**
+   * A condition of its visitor that tests more than a node's type (`node.tableName === 'legacy'`, `node.node.id ===
+   * 'Orders'`), as text: its writes may reach some tables of its scope and not others (adv2 s64).
+   */
+  narrowed?: string;
+}
+
+/** A test of a node's type alone: `node instanceof CfnTable`, `CfnResource.isCfnResource(node)`, a `cfnResourceType` test. */
+const TYPE_TEST = /^!?\(?\s*(?:[\w.]+\s+instanceof\s+[\w.]+|[\w.]+\.is\w+\([\w.]*\)|[^&|]*\bcfnResourceType\b[^&|]*)\s*\)?$/;
+
+/** The first condition of a visitor (an if, `?:`, `&&`/`||`, switch) with a part that is no type test (TYPE_TEST). */
+function narrowing(body: ts.Node, sf: ts.SourceFile): string | undefined {
+  let found: string | undefined;
+  const parts = (e: ts.Expression): ts.Expression[] => {
+    const u = unwrap(e);
+    if (
+      ts.isBinaryExpression(u) &&
+      (u.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || u.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+    )
+      return [...parts(u.left), ...parts(u.right)];
+    if (u.kind === ts.SyntaxKind.PrefixUnaryExpression && (u as ts.PrefixUnaryExpression).operator === ts.SyntaxKind.ExclamationToken)
+      return parts((u as ts.PrefixUnaryExpression).operand);
+    return [u];
+  };
+  const check = (cond: ts.Expression) => {
+    const bad = parts(cond).find((p) => !TYPE_TEST.test(p.getText(sf).replace(/\s+/g, ' ').trim()));
+    if (bad && !found) found = cond.getText(sf).replace(/\s+/g, ' ');
+  };
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (n.kind === ts.SyntaxKind.IfStatement || n.kind === ts.SyntaxKind.SwitchStatement)
+      check((n as unknown as { expression: ts.Expression }).expression);
+    else if (ts.isConditionalExpression(n)) check(n.condition);
+    else if (
+      ts.isBinaryExpression(n) &&
+      (n.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || n.operatorToken.kind === ts.SyntaxKind.BarBarToken) &&
+      !(
+        n.parent.kind === ts.SyntaxKind.IfStatement ||
+        ts.isConditionalExpression(n.parent) ||
+        ts.isBinaryExpression(n.parent) ||
+        ts.isParenthesizedExpression(n.parent)
+      )
+    )
+      check(n);
+    ts.forEachChild(n, visit);
+  };
+  visit(body);
+  return found;
 }
 
 /** The rule IDs an argument names, as literals at any depth; in a type-keyed map, only a table type's. */
@@ -177,6 +225,7 @@ export function suppressingAspects(
           name,
           rules: [...rules],
           ...(body ? { writes: writesIn(body) } : {}),
+          ...(body && narrowing(body, sf) ? { narrowed: narrowing(body, sf) } : {}),
         });
     }
     ts.forEachChild(n, visit);

@@ -6,7 +6,7 @@
  * prints anything.
  */
 import { frameworkVariableIn, noFrameworkEscape } from '../../rule/keySettings.js';
-import { keyArnRegion, keyLiteral, keyRegionMismatch } from '../../rule/keyArn.js';
+import { keyArnRegion, keyLiteral, keyRegionMismatch, providerAliasArn } from '../../rule/keyArn.js';
 import { ownRegionOf, tableRegionsOf } from './regions.js';
 import { planResources } from './fixResources.js';
 import { serving } from '../../core/edits.js';
@@ -163,7 +163,17 @@ export async function fixTypeScript(
       plans.set(file.path, plan);
     }
     let chosen = rest.filter((t) => t.props && t.statement && t.kind !== 'CfnGlobalTable');
-    const declined = [...unescaped, ...(options.kmsKeyArn ? otherRegions(detection, chosen, options.kmsKeyArn) : [])];
+    const arn = options.kmsKeyArn;
+    const aliased = arn
+      ? chosen.flatMap((t) =>
+          providerAliasArn(arn, t.framework) ? [{ address: t.address, reason: providerAliasArn(arn, t.framework)! }] : [],
+        )
+      : [];
+    const declined = [
+      ...unescaped,
+      ...aliased,
+      ...(arn ? otherRegions(detection, chosen, arn) : []).filter((d) => !aliased.some((a) => a.address === d.address)),
+    ];
     if (declined.length > 0) chosen = chosen.filter((t) => !declined.some((d) => d.address === t.address));
     if (chosen.length === 0) {
       if (declined.length > 0) plans.set(file.path, { ...(plans.get(file.path) ?? { edits: [], fixed: [] }), declined });

@@ -156,15 +156,21 @@ function aspectSuppressions(sf: ts.SourceFile, lines: LineIndex, a: SuppressingA
   const table = own ? undefined : (named(scope, cdk) ?? resourceOf(scope, cdk));
   const scoped = own ?? (table ? [table] : undefined);
   const where = `${a.name} (line ${line}) addMetadata`;
-  const found = scoped
-    ? (a.writes ?? []).flatMap((w) => {
-        const value = w.value && plain(w.value);
-        const literal = metadataSuppressions({ [w.key]: value }, where);
-        return literal.length > 0 || !unread(value) ? literal : metadataSuppressions(written(w.key, a.rules), where);
-      })
-    : [];
-  for (const t of scoped ?? cdk) {
-    if (found.length > 0) {
+  // A visitor that writes only under a condition beyond a node's type may skip some tables: none read as suppressed (adv2 s64).
+  const found =
+    scoped && !a.narrowed
+      ? (a.writes ?? []).flatMap((w) => {
+          const value = w.value && plain(w.value);
+          const literal = metadataSuppressions({ [w.key]: value }, where);
+          return literal.length > 0 || !unread(value) ? literal : metadataSuppressions(written(w.key, a.rules), where);
+        })
+      : [];
+  // The tables of the file's other classes that the Aspect's class creates (`new OrdersDb(this, 'Db')`) are in its scope
+  // too: not read as suppressed, and not fixed (adv2 s64: they were fixed over the exception the Aspect records).
+  const created = own ? createdClasses(classOfThis(a.call)) : new Set<string>();
+  const children = own ? cdk.filter((t) => !own.includes(t) && created.has(classNameOf(classOfThis(t.node)) ?? '')) : [];
+  for (const t of [...(scoped ?? cdk), ...children]) {
+    if (found.length > 0 && !children.includes(t)) {
       for (const s of found) if (!t.suppressions.some((o) => o.text === s.text)) t.suppressions.push(s);
       continue;
     }
@@ -172,13 +178,33 @@ function aspectSuppressions(sf: ts.SourceFile, lines: LineIndex, a: SuppressingA
     t.encryption.obstacles.push({
       kind: 'code-shape',
       step:
-        `${call.length > 90 ? call.slice(0, 87) + '...' : call} (line ${line}) adds an ${a.name} that names ${a.rules[0]}, ` +
+        `${call.length > 90 ? call.slice(0, 87) + '...' : call} (line ${line}) adds an ${a.name} that names ${a.rules[0]}` +
+        `${a.narrowed ? ` under the condition ${a.narrowed.length > 80 ? `${a.narrowed.slice(0, 77)}...` : a.narrowed}` : ''}, ` +
         'and may suppress that rule in the Metadata of the tables in its scope, which kmsfix does not read: if it suppresses ' +
         'this table, mark the table with a `// kmsfix:ignore <reason>` comment; if not, or the exception no longer holds, ' +
         'remove it and run kmsfix again',
     });
   }
 }
+
+/** The names of the classes a class creates (`new Db(this, 'Db')`), one level. */
+function createdClasses(cls: ts.Node | undefined): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isNewExpression(n) && ts.isIdentifier(n.expression)) out.add(n.expression.text);
+    ts.forEachChild(n, visit);
+  };
+  if (cls) visit(cls);
+  return out;
+}
+
+const classNameOf = (cls: ts.Node | undefined): string | undefined => {
+  if (!cls) return undefined;
+  if (ts.isClassDeclaration(cls)) return cls.name?.text;
+  if (ts.isClassExpression(cls))
+    return cls.name?.text ?? (ts.isVariableDeclaration(cls.parent) && ts.isIdentifier(cls.parent.name) ? cls.parent.name.text : undefined);
+  return undefined;
+};
 
 /** The name a call calls: `f(...)`, `this.f(...)`, `obj.f(...)`. */
 function calleeName(n: ts.CallExpression): string | undefined {

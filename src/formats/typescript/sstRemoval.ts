@@ -16,16 +16,50 @@ import { parseTypeScript, stringValue, ts, unwrap } from './parse.js';
 /** Removals that leave no table kept under a deleted key: the table removed, or the key kept with it. */
 const KEEPS_NO_TABLE = new Set(['remove', 'retain-all']);
 
-/** The `removal` property of the app's `$config(...)`, if written. */
-function removalOf(sf: ts.SourceFile): ts.Expression | undefined {
-  let found: ts.Expression | undefined;
+/**
+ * The `removal` of the object the app's `$config({ app(input) { return {...} } })` returns: undefined where it sets
+ * none (SST's default, "retain"), null where kmsfix cannot tell (no `app` it reads, a return that is not an object
+ * literal, a shorthand or spread property, more than one return). Only that object is read: a `removal` property
+ * elsewhere in the file (a component's options, a map of stage settings) is not the app's (adv2 s64).
+ */
+function removalOf(sf: ts.SourceFile): ts.Expression | undefined | null {
+  let config: ts.ObjectLiteralExpression | undefined;
   const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && n.name.text === 'removal') found = n.initializer;
-    else ts.forEachChild(n, visit);
+    if (config) return;
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === '$config') {
+      const a = n.arguments[0] && unwrap(n.arguments[0]);
+      if (a && ts.isObjectLiteralExpression(a)) config = a;
+    } else ts.forEachChild(n, visit);
   };
   visit(sf);
-  return found;
+  if (!config) return null;
+  const app = config.properties.find((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'app');
+  let body: ts.Block | ts.Expression | undefined;
+  if (app && ts.isMethodDeclaration(app)) body = app.body;
+  else if (app && ts.isPropertyAssignment(app)) {
+    const f = unwrap(app.initializer);
+    if (ts.isArrowFunction(f) || ts.isFunctionExpression(f)) body = f.body;
+  }
+  if (!body) return null;
+  const returned: ts.Expression[] = [];
+  if (!ts.isBlock(body)) returned.push(body);
+  else {
+    const walk = (n: ts.Node): void => {
+      if (ts.isReturnStatement(n)) {
+        if (n.expression) returned.push(n.expression);
+      } else if (!ts.isFunctionLike(n)) ts.forEachChild(n, walk);
+    };
+    walk(body);
+  }
+  if (returned.length !== 1) return null;
+  const obj = unwrap(returned[0]);
+  if (!ts.isObjectLiteralExpression(obj)) return null;
+  let removal: ts.Expression | undefined | null;
+  for (const p of obj.properties) {
+    if (ts.isSpreadAssignment(p)) removal = null;
+    else if (p.name && ts.isIdentifier(p.name) && p.name.text === 'removal') removal = ts.isPropertyAssignment(p) ? p.initializer : null;
+  }
+  return removal;
 }
 
 /** The strings a removal may be (a conditional's branches); undefined where one is not a string literal. */
@@ -37,12 +71,13 @@ function choices(e: ts.Expression): (string | undefined)[] {
 
 /** What keeps the tables of an app whose sst.config.ts is `config` (empty: its removal keeps none under a deleted key). */
 export function sstRemovalKeeps(config: SourceFile): PulumiKeep[] {
-  let removal: ts.Expression | undefined;
+  let removal: ts.Expression | undefined | null;
   try {
     removal = removalOf(parseTypeScript(config.path, config.text));
   } catch {
     return [{ why: "SST's removal (sst.config.ts, which kmsfix cannot parse)", by: 'retainOnDelete' }];
   }
+  if (removal === null) return [{ why: "SST's removal (sst.config.ts, whose app(...) return kmsfix does not read)", by: 'retainOnDelete' }];
   if (!removal) return [{ why: `SST's removal, "retain" by default (sst.config.ts sets none)`, by: 'retainOnDelete' }];
   if (choices(removal).every((c) => c !== undefined && KEEPS_NO_TABLE.has(c))) return [];
   const text = removal.getText().replace(/\s+/g, ' ');

@@ -18,7 +18,9 @@ const TABLE_TYPE = /^(?:aws:dynamodb(?:\/table)?:Table|aws-native:dynamodb:(?:Gl
 
 /** Does a transform's code keep what it touches, and may it touch a table? */
 function keepsTables(code: string): boolean {
-  if (!/\bretainOnDelete\b/.test(code) || /\bretainOnDelete\s*:\s*false\b/.test(code)) return false;
+  // Any mention but a `false` set (`retainOnDelete: false`, `opts.retainOnDelete = false`) may keep: a transform setting
+  // false for one type and true for tables keeps them (adv2 s64: one `false` anywhere read as keeping none).
+  if (![...code.matchAll(/\bretainOnDelete\b(\s*(?::|=(?!=))\s*false\b)?/g)].some((m) => !m[1])) return false;
   const types = [...code.matchAll(TYPE_TOKEN)].map((m) => m[1]);
   return types.length === 0 || types.some((t) => TABLE_TYPE.test(t));
 }

@@ -453,3 +453,22 @@ describe('a TableName a parameter gives: a grant naming the same parameter names
     expect((await named(text)).Orders).toBe('IAM roles: with --key-policy iam, Same (DynamoDBReadPolicy, template.yaml:16)');
   });
 });
+
+describe('a TableName with parameters: an ARN pattern over the same text names it (adv2 s64)', () => {
+  const head = SAM_HEAD.replace('Resources:\n', 'Parameters:\n  Env:\n    Type: String\nResources:\n');
+  const reader = (id: string, arn: string) =>
+    ROLE(id, `              - Effect: Allow\n                Action: dynamodb:GetItem\n                Resource: !Sub '${arn}'\n`);
+
+  it('table/${Env}-* names ${Env}-orders; table/${AWS::StackName}-orders names ${AWS::StackName}-orders; table/prod-* names neither', async () => {
+    const text =
+      head +
+      TABLE('Orders', "!Sub '${Env}-orders'") +
+      reader('Glob', 'arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Env}-*') +
+      TABLE('Stacked', "!Sub '${AWS::StackName}-orders'") +
+      reader('Pseudo', 'arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${AWS::StackName}-orders') +
+      reader('Prod', 'arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/prod-*');
+    const t = await named(text);
+    expect(t.Orders).toBe('IAM roles: with --key-policy iam, Glob (template.yaml:30)');
+    expect(t.Stacked).toBe('IAM roles: with --key-policy iam, Pseudo (template.yaml:56)');
+  });
+});

@@ -149,3 +149,18 @@ describe('a table named by a variable: an ARN naming the same variable names it 
     );
   });
 });
+
+describe('a table named with variables: an ARN pattern over the same text names it (adv2 s64)', () => {
+  it('table/${var.env}-* names "${var.env}-orders"; table/prod-* does not', async () => {
+    const policy = (role: string, arn: string) =>
+      `resource "aws_iam_role_policy" "${role}" {\n  role   = aws_iam_role.${role}.id\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["dynamodb:GetItem"], Resource = "${arn}" }] })\n}\n`;
+    const text =
+      TABLE('orders', 'x').replace('"x"', '"${var.env}-orders"') +
+      ROLE('app') +
+      policy('app', 'arn:aws:dynamodb:*:*:table/${var.env}-*') +
+      ROLE('prod') +
+      policy('prod', 'arn:aws:dynamodb:*:*:table/prod-*');
+    const t = await named([{ path: 'main.tf', text }]);
+    expect(t['aws_dynamodb_table.orders']).toBe('IAM roles: with --key-policy iam, aws_iam_role.app (aws_iam_role_policy.app, main.tf:19)');
+  });
+});

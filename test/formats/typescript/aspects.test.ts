@@ -180,3 +180,43 @@ ${hub}
     expect([plain.status, plain.fixable]).toEqual(['aws-managed', true]);
   });
 });
+
+describe('an Aspect of the file whose visitor may reach some tables and not others (adv2 s64)', () => {
+  it('a visitor writing only under a condition beyond the node type: no table read as suppressed, none fixed', async () => {
+    const text = stack(
+      '',
+      `    new Table(this, 'Legacy', { tableName: 'legacy-orders', partitionKey: { name: 'pk', type: AttributeType.STRING } });
+    Aspects.of(this).add({
+      visit(node: IConstruct) {
+        if (node instanceof CfnTable && node.tableName === 'legacy-orders') node.addMetadata('cfn_nag', { rules_to_suppress: [{ id: 'W74', reason: 'legacy' }] });
+      },
+    });`,
+    );
+    const tables = await scan(text);
+    expect(tables).toHaveLength(2);
+    for (const t of tables) {
+      expect(t.status).not.toBe('suppressed');
+      expect(t.fixable).toBe(false);
+      expect(t.message).toContain("names W74 under the condition node instanceof CfnTable && node.tableName === 'legacy-orders'");
+    }
+  });
+
+  it("a table of another class of the file that the Aspect's class creates: not fixed over the Aspect's exception", async () => {
+    const text = stack(
+      `class Db extends Construct {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new Table(this, 'Orders', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+  }
+}
+`,
+      `    new Db(this, 'Db');
+    Aspects.of(this).add({ visit(node: IConstruct) { if (node instanceof CfnTable) node.addMetadata('cfn_nag', { rules_to_suppress: [{ id: 'W74', reason: 'x' }] }); } });`,
+    );
+    const tables = await scan(text);
+    const orders = tables.find((t) => t.address === 'Orders')!;
+    expect(orders.fixable).toBe(false);
+    expect(orders.message).toContain('adds an inline Aspect that names W74');
+    expect(tables.find((t) => t.address === 'Jobs')!.status).toBe('suppressed');
+  });
+});
