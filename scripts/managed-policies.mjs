@@ -55,7 +55,10 @@ const ANY_STREAM = 'arn:aws:dynamodb:us-east-1:123456789012:table/kmsfix-probe-T
 
 /** IAM's wildcard match: `*` any run, `?` one character, case-insensitive (actions) or not (resources). */
 function matches(pattern, value, ci) {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`, ci ? 'is' : 's').test(value);
 }
 const list = (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);

@@ -17,8 +17,9 @@ describe('the classification of a policy document', () => {
     expect(classify(allow({ Action: ['KMS:De*'], Resource: 'arn:aws:kms:*:*:key/*' })).kind).toBe('kms');
     expect(classify(allow({ Action: 'kms:GenerateDataKey?ithoutPlaintext', Resource: '*' })).kind).toBe('kms');
     expect(
-      classify(allow({ Action: 'kms:CreateGrant', Resource: '*', Condition: { StringLike: { 'kms:ViaService': 'dynamodb.*.amazonaws.com' } } }))
-        .kind,
+      classify(
+        allow({ Action: 'kms:CreateGrant', Resource: '*', Condition: { StringLike: { 'kms:ViaService': 'dynamodb.*.amazonaws.com' } } }),
+      ).kind,
     ).toBe('kms');
     expect(classify(allow({ Action: ['kms:DescribeKey', 'kms:ListAliases', 'kms:Get*', 'kms:List*'], Resource: '*' })).kind).toBe('none');
   });
@@ -63,8 +64,10 @@ describe('the lists', () => {
     // "*" on "*"; NotAction iam:*, organizations:*, account:*
     expect(managedPolicy('AdministratorAccess')).toBe('unknown');
     expect(managedPolicy('PowerUserAccess')).toBe('unknown');
-    // kms:CreateGrant, kms:GenerateDataKey, kms:Decrypt... under kms:ViaService conditions
+    // kms:GenerateDataKey on "*"
     expect(managedPolicy('AWSBackupFullAccess')).toBe('unknown');
+    // kms:Decrypt under kms:ViaService s3.*.amazonaws.com only: still a grant
+    expect(managedPolicy('CloudWatchSyntheticsFullAccess')).toBe('unknown');
     // DynamoDB item actions on table/*-stack-AWSEBWorkerCronLeaderRegistry* only
     expect(managedPolicy('AWSElasticBeanstalkWorkerTier')).toBe('unknown');
     // a customer managed policy, and a name no list has
@@ -73,7 +76,12 @@ describe('the lists', () => {
   });
 
   it('the previous hand-kept entries are all still there, and the two lists do not meet', () => {
-    for (const n of ['AWSLambdaBasicExecutionRole', 'AWSLambdaVPCAccessExecutionRole', 'AWSXRayDaemonWriteAccess', 'AWSXrayWriteOnlyAccess']) {
+    for (const n of [
+      'AWSLambdaBasicExecutionRole',
+      'AWSLambdaVPCAccessExecutionRole',
+      'AWSXRayDaemonWriteAccess',
+      'AWSXrayWriteOnlyAccess',
+    ]) {
       expect(NO_KMS_MANAGED.has(n), n).toBe(true);
     }
     for (const n of ['CloudWatchLambdaInsightsExecutionRolePolicy', 'AmazonECSTaskExecutionRolePolicy', 'AWSStepFunctionsFullAccess']) {
