@@ -4,31 +4,26 @@
  * managed policy kmsfix does not know may hold a KMS action, and is never named as losing access.
  */
 
+import { GENERATED_DYNAMODB, GENERATED_NO_KMS } from './managedPolicyList.js';
+
+const names = (text: string) => text.split(/\s+/).filter((n) => n.length > 0);
+
 /**
- * AWS managed policies that grant DynamoDB actions on every table and no KMS action that lets a caller use a
- * key (AmazonDynamoDBFullAccess's kms:DescribeKey and kms:ListAliases do not).
+ * AWS managed policies that grant DynamoDB item actions on every table and no KMS action that lets a caller use a
+ * key (AmazonDynamoDBFullAccess's kms:DescribeKey and kms:ListAliases do not): the generated list
+ * (scripts/managed-policies.mjs, from every managed policy's default version), and those newer than its source.
  */
 export const DYNAMODB_MANAGED = new Set([
-  'AmazonDynamoDBFullAccess',
+  ...names(GENERATED_DYNAMODB),
+  // Not in the generated list's source (published later); read by hand from its document.
   'AmazonDynamoDBFullAccess_v2',
-  'AmazonDynamoDBFullAccesswithDataPipeline',
-  'AmazonDynamoDBReadOnlyAccess',
-  'AWSLambdaDynamoDBExecutionRole',
-  'AWSLambdaInvocation-DynamoDB',
 ]);
 
-/** AWS managed policies known to grant no KMS action: a role with them is still read. Any other managed policy may grant one. */
-export const NO_KMS_MANAGED = new Set([
-  'AWSLambdaBasicExecutionRole',
-  'AWSLambdaVPCAccessExecutionRole',
-  'AWSXRayDaemonWriteAccess',
-  'AWSXrayWriteOnlyAccess',
-  'CloudWatchLambdaInsightsExecutionRolePolicy',
-  'AmazonECSTaskExecutionRolePolicy',
-  'AWSStepFunctionsFullAccess',
-  'AmazonS3ReadOnlyAccess',
-  'CloudWatchLogsFullAccess',
-]);
+/**
+ * AWS managed policies known to grant no KMS action that uses a key, whatever their conditions: a role with them is
+ * still read. Any other managed policy may grant one (or grants DynamoDB on some tables only), and hides the role.
+ */
+export const NO_KMS_MANAGED = new Set(names(GENERATED_NO_KMS));
 
 /** What a managed policy is to kmsfix, by its name (the ARN's last part): DynamoDB on every table, nothing of either, or not known. */
 export function managedPolicy(arnOrName: string): 'dynamodb' | 'none' | 'unknown' {
