@@ -214,9 +214,14 @@ function settingOf(
     const target = key ? (localTarget(branch, env()) ?? (branch !== a.value ? branch.trim() : undefined)) : undefined;
     if (target !== undefined) keyThroughLocals.set(out, target);
     // Read as a key of the user's (no template of the alias, no data source, which awsManagedKeyData reads next) while
-    // a local or variable it reads holds the alias (`tostring(local.k)`, `local.keys[0]`): it may be that key.
+    // a local or variable it reads holds the alias (`tostring(local.k)`, `local.keys[0]`): it may be that key. A
+    // composition that names the alias whatever its other pieces are (`format("arn:aws:kms:%s:%s:%s", data..., local.ddb_alias)`)
+    // is read as the AWS managed key below, not as maybe.
     const held =
-      key && (out.state === 'reference' || out.state === 'expression') && !(target !== undefined && templateNamesAwsManaged(target))
+      key &&
+      (out.state === 'reference' || out.state === 'expression') &&
+      !(target !== undefined && templateNamesAwsManaged(target)) &&
+      !managedWithoutVariables(a.value, env())
         ? holdsManagedKey(lookupTarget(target ?? branch, env()), env())
         : undefined;
     if (held && !dataKeyOf(target ?? out.source) && choiceArguments(target ?? out.source).length === 0)
