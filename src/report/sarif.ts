@@ -14,6 +14,9 @@ import { editsServing, sortEdits } from '../core/edits.js';
 import type { Edit } from '../core/types.js';
 import type { FileError, FileOutcome, TableReport } from '../core/result.js';
 import { groupBy } from '../core/lists.js';
+import { toPosix } from '../core/text.js';
+import { gitRootOf } from '../io/discover.js';
+import path from 'node:path';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -81,6 +84,24 @@ export function artifactUri(file: string): string {
   const encoded = (drive ? file.slice(drive.length) : file).split('/').map(encodeURIComponent).join('/');
   if (drive) return `file:///${drive}${encoded}`;
   return file.startsWith('/') ? `file://${encoded}` : encoded;
+}
+
+/**
+ * A file's path as SARIF names it (artifactLocation.uri, partialFingerprints): relative to the root of
+ * the git work tree that holds it, since GitHub code scanning reads a relative URI from the repository's
+ * root and its fingerprints must not change with the folder the scan runs from. The work tree of the
+ * current folder when the file is inside it (a run from the root names every file as today, a submodule's
+ * files included), else the file's own (`kmsfix scan ../other`); outside git, the path as given (relative
+ * to the current folder, as every report names it).
+ */
+export function repoPath(file: string, cwd = process.cwd()): string {
+  const abs = path.resolve(cwd, file);
+  const inside = (root: string | undefined) => {
+    if (root === undefined) return undefined;
+    const rel = path.relative(root, abs);
+    return rel && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel) ? toPosix(rel) : undefined;
+  };
+  return inside(gitRootOf(path.resolve(cwd))) ?? inside(gitRootOf(path.dirname(abs))) ?? file;
 }
 
 function allPeerRules(): string[] {
@@ -162,13 +183,13 @@ export function sarifResults(outcomes: FileOutcome[]): Record<string, unknown>[]
         locations: [
           {
             physicalLocation: {
-              artifactLocation: { uri: artifactUri(t.file) },
+              artifactLocation: { uri: artifactUri(repoPath(t.file)) },
               region: { startLine: Math.max(1, t.line), startColumn: Math.max(1, t.column) },
             },
             logicalLocations: [{ name: t.address, kind: 'resource' }],
           },
         ],
-        partialFingerprints: { 'kmsfix/table': `${t.file}#${t.type}#${t.address}` },
+        partialFingerprints: { 'kmsfix/table': `${repoPath(t.file)}#${t.type}#${t.address}` },
         properties: {
           'security-severity': rule.severity,
           status: t.status,
@@ -187,7 +208,7 @@ export function sarifResults(outcomes: FileOutcome[]): Record<string, unknown>[]
           {
             description: { text: `Encrypt ${t.address} with a customer-managed KMS key (what \`kmsfix fix\` writes for this table)` },
             artifactChanges: change.map((c) => ({
-              artifactLocation: { uri: artifactUri(c.outcome.file.path) },
+              artifactLocation: { uri: artifactUri(repoPath(c.outcome.file.path)) },
               replacements: replacements(c.outcome, c.edits),
             })),
           },
@@ -246,7 +267,7 @@ export function sarifDocument(results: unknown, outcomes: FileOutcome[], errors:
                 locations: [
                   {
                     physicalLocation: {
-                      artifactLocation: { uri: artifactUri(e.file) },
+                      artifactLocation: { uri: artifactUri(repoPath(e.file)) },
                       ...(e.line ? { region: { startLine: e.line, ...(e.column ? { startColumn: e.column } : {}) } } : {}),
                     },
                   },
