@@ -19,6 +19,7 @@ import { scanJson } from './report/jsonReport.js';
 import { SarifStream } from './report/sarifStream.js';
 import { allErrors, formatError, summarize } from './report/summary.js';
 import { colors, summaryLine, tableLine } from './report/textReport.js';
+import { noteLines } from './report/noteLines.js';
 import { isStanding } from './rule/cautions.js';
 import type { FixOptions, KeyStrategy } from './core/types.js';
 import { PROFILES, type Profile } from './rule/peers/evaluate.js';
@@ -574,13 +575,24 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
       ...scopes.flatMap((s) => s.notes ?? []),
       ...(nested.length > 0 ? [nestedConfigsText(nested, p, io.cwd)] : unappliedConfigs(scopes, io.cwd)),
     ];
-    if (p.format === 'text') for (const n of notes) io.err(`note: ${n}\n`);
+    // Text: the notes said once per unread app folded past 10 of a kind (src/report/noteLines.ts); the summary counts them then.
+    const shownNotes = noteLines(notes, p.verbose);
+    if (p.format === 'text') for (const line of shownNotes.lines) io.err(line);
+    const notesNote = shownNotes.folded > 0 ? `, ${notes.length} notes` : '';
     if (sarifSink) return sarif(p, result.outcomes, result.errors, io, sarifSink, notes);
     if (!stream)
-      return scan(p, result.outcomes, result.errors, io, notes, (o) => {
-        const s = scopeOf?.get(o);
-        return s ? (s.options.profile ?? 'strict') : p.options.profile;
-      });
+      return scan(
+        p,
+        result.outcomes,
+        result.errors,
+        io,
+        notes,
+        (o) => {
+          const s = scopeOf?.get(o);
+          return s ? (s.options.profile ?? 'strict') : p.options.profile;
+        },
+        notesNote,
+      );
     const code = await fix(
       p,
       result,
@@ -629,6 +641,8 @@ function scan(
   io: Io,
   notes: string[],
   profileOf: (o: FileOutcome) => Profile | undefined,
+  /** `, N notes` when the notes were folded on stderr, else ''. */
+  notesNote = '',
 ): number {
   const summary = summarize(outcomes, errors);
   if (p.format === 'json') {
@@ -641,7 +655,7 @@ function scan(
       for (const t of o.tables) if (!p.quiet || !t.compliant || t.cautionKinds?.some(isStanding)) io.out(tableLine(t, c, line) + '\n');
     }
     for (const e of allErrors(outcomes, errors)) io.err(`error: ${formatError(e)}\n`);
-    if (!p.quiet) io.out(summaryLine(summary) + '\n');
+    if (!p.quiet) io.out(summaryLine(summary, notesNote) + '\n');
   }
   return summary.errors > 0 ? 2 : summary.nonCompliant > 0 ? 1 : 0;
 }
