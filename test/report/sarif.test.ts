@@ -253,13 +253,17 @@ describe('SARIF paths from the root of the git work tree (session 64)', () => {
   function places(stdout: string) {
     const run = JSON.parse(stdout).runs[0];
     return {
-      uris: run.results.map((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations[0].physicalLocation.artifactLocation.uri),
+      uris: run.results.map(
+        (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+          r.locations[0].physicalLocation.artifactLocation.uri,
+      ),
       fingerprints: run.results.map((r: { partialFingerprints: Record<string, string> }) => r.partialFingerprints['kmsfix/table']),
       fixes: run.results.flatMap((r: { fixes?: { artifactChanges: { artifactLocation: { uri: string } }[] }[] }) =>
         (r.fixes ?? []).flatMap((f) => f.artifactChanges.map((c) => c.artifactLocation.uri)),
       ),
       errors: run.invocations[0].toolExecutionNotifications.flatMap(
-        (n: { locations?: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => (n.locations ?? []).map((l) => l.physicalLocation.artifactLocation.uri),
+        (n: { locations?: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+          (n.locations ?? []).map((l) => l.physicalLocation.artifactLocation.uri),
       ),
     };
   }
