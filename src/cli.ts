@@ -2,6 +2,7 @@
  * The command line: `kmsfix scan` and `kmsfix fix`. Parses flags, runs the engine, prints
  * reports, asks before writing when a person is at the terminal, writes atomically.
  */
+import { sarifRoot } from './report/sarif.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -504,7 +505,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
     const writer = p.command === 'fix' && p.format !== 'sarif' ? fixStream(p, io, inPlace, bar.done, unread) : undefined;
     stream = writer;
     // SARIF: each batch's results spooled as the run goes, the outcomes let go of their texts.
-    sarifOut = p.format === 'sarif' ? new SarifStream() : undefined;
+    sarifOut = p.format === 'sarif' ? new SarifStream(sarifRoot(p.paths, io.cwd)) : undefined;
     const sarifSink = sarifOut;
     // The scopes run one after another, into the same stream: each one's reads ordered after the
     // earlier ones' (`base`, the places of their candidates), its progress counted on from theirs.

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { generateDense } from '../../bench/generate.mjs';
 import { FIXTURES, ROOT } from '../helpers/fixture-cases.js';
 import { runCli } from '../helpers/cli-helper.js';
-import { artifactUri, repoPath } from '../../src/report/sarif.js';
+import { artifactUri, repoPath, sarifRoot } from '../../src/report/sarif.js';
 
 const require = createRequire(import.meta.url);
 type Validate = ((data: unknown) => boolean) & { errors?: unknown };
@@ -292,13 +292,21 @@ describe('SARIF paths from the root of the git work tree (session 64)', () => {
     expect(json.tables.map((t: { file: string }) => t.file).sort()).toContain('app.yaml');
   });
 
-  it('repoPath: from the work tree of the current folder, else of the file, else as given', () => {
+  it('sarifRoot: the work tree of the current folder when every path is in it, else the one of every path, else none', () => {
     const { top, root } = repo();
-    expect(repoPath('app.yaml', path.join(root, 'infra'))).toBe('infra/app.yaml');
-    expect(repoPath('infra/app.yaml', root)).toBe('infra/app.yaml');
-    expect(repoPath('../repo/infra/app.yaml', path.join(top, 'other'))).toBe('infra/app.yaml');
-    expect(repoPath('x/a.yaml', path.join(top, 'other'))).toBe('x/a.yaml');
-    expect(repoPath('../other/a.yaml', root)).toBe('../other/a.yaml');
-    expect(repoPath('..a.yaml', root)).toBe('..a.yaml');
+    mkdirSync(path.join(top, 'two', 'x'), { recursive: true });
+    execFileSync('git', ['init', '-q', path.join(top, 'two')]);
+    const base = (paths: string[], cwd: string) => sarifRoot(paths, cwd)?.root;
+    expect(base([], path.join(root, 'infra'))).toBe(root);
+    expect(base(['../other'], root)).toBeUndefined();
+    expect(base(['../repo/infra'], path.join(top, 'other'))).toBe(root);
+    expect(base(['repo', 'two'], top)).toBeUndefined();
+    expect(base(['.'], top)).toBeUndefined();
+    expect(base(['../two/x'], root)).toBe(path.join(top, 'two'));
+    const b = sarifRoot([], path.join(root, 'infra'));
+    expect(repoPath('app.yaml', b)).toBe('infra/app.yaml');
+    expect(repoPath('..a.yaml', sarifRoot([], root))).toBe('..a.yaml');
+    expect(repoPath('../x.yaml', b)).toBe('x.yaml');
+    expect(repoPath('a.yaml', undefined)).toBe('a.yaml');
   });
 });
