@@ -2,6 +2,7 @@
  * The command line: `kmsfix scan` and `kmsfix fix`. Parses flags, runs the engine, prints
  * reports, asks before writing when a person is at the terminal, writes atomically.
  */
+import { sarifRoot } from './report/sarif.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ import { scanJson } from './report/jsonReport.js';
 import { SarifStream } from './report/sarifStream.js';
 import { allErrors, formatError, summarize } from './report/summary.js';
 import { colors, summaryLine, tableLine } from './report/textReport.js';
+import { noteLines } from './report/noteLines.js';
 import { isStanding } from './rule/cautions.js';
 import type { FixOptions, KeyStrategy } from './core/types.js';
 import { PROFILES, type Profile } from './rule/peers/evaluate.js';
@@ -503,7 +505,7 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
     const writer = p.command === 'fix' && p.format !== 'sarif' ? fixStream(p, io, inPlace, bar.done, unread) : undefined;
     stream = writer;
     // SARIF: each batch's results spooled as the run goes, the outcomes let go of their texts.
-    sarifOut = p.format === 'sarif' ? new SarifStream() : undefined;
+    sarifOut = p.format === 'sarif' ? new SarifStream(sarifRoot(p.paths, io.cwd)) : undefined;
     const sarifSink = sarifOut;
     // The scopes run one after another, into the same stream: each one's reads ordered after the
     // earlier ones' (`base`, the places of their candidates), its progress counted on from theirs.
@@ -574,13 +576,24 @@ async function execute(p: Parsed, io: Io, refuseOutput: () => void, done: Done):
       ...scopes.flatMap((s) => s.notes ?? []),
       ...(nested.length > 0 ? [nestedConfigsText(nested, p, io.cwd)] : unappliedConfigs(scopes, io.cwd)),
     ];
-    if (p.format === 'text') for (const n of notes) io.err(`note: ${n}\n`);
+    // Text: the notes said once per unread app folded past 10 of a kind (src/report/noteLines.ts); the summary counts them then.
+    const shownNotes = noteLines(notes, p.verbose);
+    if (p.format === 'text') for (const line of shownNotes.lines) io.err(line);
+    const notesNote = shownNotes.folded > 0 ? `, ${notes.length} notes` : '';
     if (sarifSink) return sarif(p, result.outcomes, result.errors, io, sarifSink, notes);
     if (!stream)
-      return scan(p, result.outcomes, result.errors, io, notes, (o) => {
-        const s = scopeOf?.get(o);
-        return s ? (s.options.profile ?? 'strict') : p.options.profile;
-      });
+      return scan(
+        p,
+        result.outcomes,
+        result.errors,
+        io,
+        notes,
+        (o) => {
+          const s = scopeOf?.get(o);
+          return s ? (s.options.profile ?? 'strict') : p.options.profile;
+        },
+        notesNote,
+      );
     const code = await fix(
       p,
       result,
@@ -629,6 +642,8 @@ function scan(
   io: Io,
   notes: string[],
   profileOf: (o: FileOutcome) => Profile | undefined,
+  /** `, N notes` when the notes were folded on stderr, else ''. */
+  notesNote = '',
 ): number {
   const summary = summarize(outcomes, errors);
   if (p.format === 'json') {
@@ -641,7 +656,7 @@ function scan(
       for (const t of o.tables) if (!p.quiet || !t.compliant || t.cautionKinds?.some(isStanding)) io.out(tableLine(t, c, line) + '\n');
     }
     for (const e of allErrors(outcomes, errors)) io.err(`error: ${formatError(e)}\n`);
-    if (!p.quiet) io.out(summaryLine(summary) + '\n');
+    if (!p.quiet) io.out(summaryLine(summary, notesNote) + '\n');
   }
   return summary.errors > 0 ? 2 : summary.nonCompliant > 0 ? 1 : 0;
 }

@@ -15,6 +15,7 @@
  * report prints and a tally counts the rest; the JSON report spools its tables and diff
  * (report/jsonStream.ts).
  */
+import { noteLines } from '../report/noteLines.js';
 import path from 'node:path';
 import type { Io, Parsed } from '../cli.js';
 import type { RunResult } from '../engine/run.js';
@@ -596,7 +597,9 @@ function streamed(p: Parsed, result: RunResult, io: Io, notes: string[], stream:
     // Every table planned, those kept and those counted and let go (tally), kept the key it named.
     const keptAll = (tally.keptKeys ?? 0) === tally.planned && allTables(outcomes).every((t) => !t.planned || t.keptKey !== undefined);
     if (planned > 0 && !p.commit && !p.patchDir && !p.quiet) io.err(`${keptAll ? BEFORE_DEPLOYING_KEPT : BEFORE_DEPLOYING}\n`);
-    io.err(summaryLine(summarize(shown, errors, tally), `; ${done}, ${verb}`) + '\n');
+    // The notes, counted when text folded those said once per unread app (src/report/noteLines.ts).
+    const notesNote = noteLines(notes, p.verbose).folded > 0 ? `, ${notes.length} notes` : '';
+    io.err(summaryLine(summarize(shown, errors, tally), `${notesNote}; ${done}, ${verb}`) + '\n');
   } else {
     const through = stream.modules?.lines(moduleOutput(p)) ?? [];
     stream.json!.end(

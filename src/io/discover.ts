@@ -195,7 +195,8 @@ function ignored(scopes: IgnoreScope[], absPath: string, isDir: boolean): boolea
 /** The work tree root (a folder holding `.git`) of each folder asked about, or null outside one. */
 const gitRoots = new Map<string, string | null>();
 
-function gitRootOf(dir: string): string | undefined {
+/** The root of the git work tree holding the folder `dir` (absolute): the nearest folder with a `.git` entry, or undefined. */
+export function gitRootOf(dir: string): string | undefined {
   let root = gitRoots.get(dir);
   if (root === undefined) {
     try {

@@ -14,6 +14,10 @@ import { editsServing, sortEdits } from '../core/edits.js';
 import type { Edit } from '../core/types.js';
 import type { FileError, FileOutcome, TableReport } from '../core/result.js';
 import { groupBy } from '../core/lists.js';
+import { toPosix } from '../core/text.js';
+import { gitRootOf } from '../io/discover.js';
+import path from 'node:path';
+import { statSync } from 'node:fs';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -83,6 +87,55 @@ export function artifactUri(file: string): string {
   return file.startsWith('/') ? `file://${encoded}` : encoded;
 }
 
+/**
+ * The folder SARIF names files from (artifactLocation.uri, partialFingerprints): the root of a git work tree,
+ * since GitHub code scanning reads a relative URI from the repository's root and its fingerprints must not change
+ * with the folder the scan runs from. The work tree of the current folder when every path given is inside it (a run
+ * from the root names every file as before, a submodule's files included; `cd infra && kmsfix scan`), else the one
+ * work tree that holds every path given (`kmsfix scan ../other`, a run from outside git); undefined when the paths
+ * lie in no work tree or in several (a run over many repositories): then each file is named as every report names it,
+ * from the current folder.
+ */
+export function sarifRoot(paths: readonly string[], cwd: string): SarifBase | undefined {
+  const root = rootOf(paths, cwd);
+  return root === undefined ? undefined : { root, cwd };
+}
+
+/** The folder SARIF names files from, and the folder the run's paths are relative to. */
+export interface SarifBase {
+  root: string;
+  cwd: string;
+}
+
+function rootOf(paths: readonly string[], cwd: string): string | undefined {
+  const given = (paths.length > 0 ? paths : ['.']).map((p) => path.resolve(cwd, p));
+  const here = gitRootOf(path.resolve(cwd));
+  if (here !== undefined && given.every((g) => within(here, g) !== undefined)) return here;
+  const roots = new Set(
+    given.map((g) => {
+      let dir = path.dirname(g);
+      try {
+        if (statSync(g).isDirectory()) dir = g;
+      } catch {}
+      return gitRootOf(dir);
+    }),
+  );
+  const [only] = roots;
+  return roots.size === 1 ? only : undefined;
+}
+
+/** `abs` relative to `root` (POSIX, '' for the root itself), or undefined outside it. */
+function within(root: string, abs: string): string | undefined {
+  const rel = path.relative(root, abs);
+  return rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel) ? toPosix(rel) : undefined;
+}
+
+/** A file's path (relative to `cwd`, as every report names it) as SARIF names it: from `root` (sarifRoot) when inside it, else as given. */
+export function repoPath(file: string, base: SarifBase | undefined): string {
+  if (base === undefined) return file;
+  return within(base.root, path.resolve(base.cwd, file)) || file;
+}
+
 function allPeerRules(): string[] {
   return [...new Set(ALL_KINDS.flatMap((k) => Object.values(rulesFor(k)).flat()))];
 }
@@ -144,7 +197,7 @@ function tableFixes(outcomes: FileOutcome[]): Map<TableReport, { outcome: FileOu
  * Each outcome's results (one per non-compliant table), in order: `outcomes` hold whole fix groups
  * (a run's result, or one batch of a run that plans by folder), so that each table's fix is found.
  */
-export function sarifResults(outcomes: FileOutcome[]): Record<string, unknown>[][] {
+export function sarifResults(outcomes: FileOutcome[], root?: SarifBase): Record<string, unknown>[][] {
   const fixes = tableFixes(outcomes);
   return outcomes.map((o) => {
     const results: Record<string, unknown>[] = [];
@@ -162,13 +215,13 @@ export function sarifResults(outcomes: FileOutcome[]): Record<string, unknown>[]
         locations: [
           {
             physicalLocation: {
-              artifactLocation: { uri: artifactUri(t.file) },
+              artifactLocation: { uri: artifactUri(repoPath(t.file, root)) },
               region: { startLine: Math.max(1, t.line), startColumn: Math.max(1, t.column) },
             },
             logicalLocations: [{ name: t.address, kind: 'resource' }],
           },
         ],
-        partialFingerprints: { 'kmsfix/table': `${t.file}#${t.type}#${t.address}` },
+        partialFingerprints: { 'kmsfix/table': `${repoPath(t.file, root)}#${t.type}#${t.address}` },
         properties: {
           'security-severity': rule.severity,
           status: t.status,
@@ -187,7 +240,7 @@ export function sarifResults(outcomes: FileOutcome[]): Record<string, unknown>[]
           {
             description: { text: `Encrypt ${t.address} with a customer-managed KMS key (what \`kmsfix fix\` writes for this table)` },
             artifactChanges: change.map((c) => ({
-              artifactLocation: { uri: artifactUri(c.outcome.file.path) },
+              artifactLocation: { uri: artifactUri(repoPath(c.outcome.file.path, root)) },
               replacements: replacements(c.outcome, c.edits),
             })),
           },
@@ -200,12 +253,19 @@ export function sarifResults(outcomes: FileOutcome[]): Record<string, unknown>[]
 }
 
 /** The SARIF log of a finished run (a scan that planned its fixes, or fix --dry-run). */
-export function sarifLog(outcomes: FileOutcome[], errors: FileError[], version: string, notes: string[] = []) {
-  return sarifDocument(sarifResults(outcomes).flat(), outcomes, errors, version, notes);
+export function sarifLog(outcomes: FileOutcome[], errors: FileError[], version: string, notes: string[] = [], root?: SarifBase) {
+  return sarifDocument(sarifResults(outcomes, root).flat(), outcomes, errors, version, notes, root);
 }
 
 /** The SARIF log around `results`: the driver, its rules, and the run's errors (of `errors` and of the outcomes). */
-export function sarifDocument(results: unknown, outcomes: FileOutcome[], errors: FileError[], version: string, notes: string[] = []) {
+export function sarifDocument(
+  results: unknown,
+  outcomes: FileOutcome[],
+  errors: FileError[],
+  version: string,
+  notes: string[] = [],
+  root?: SarifBase,
+) {
   const allErrors = [...errors, ...outcomes.flatMap((o) => (o.error ? [o.error] : []))];
   return {
     $schema: SCHEMA,
@@ -246,7 +306,7 @@ export function sarifDocument(results: unknown, outcomes: FileOutcome[], errors:
                 locations: [
                   {
                     physicalLocation: {
-                      artifactLocation: { uri: artifactUri(e.file) },
+                      artifactLocation: { uri: artifactUri(repoPath(e.file, root)) },
                       ...(e.line ? { region: { startLine: e.line, ...(e.column ? { startColumn: e.column } : {}) } } : {}),
                     },
                   },

@@ -10,7 +10,7 @@
 import type { FileError, FileOutcome, Replace } from '../core/result.js';
 import { OrderedSpool } from '../io/spool.js';
 import { jsonElement, jsonElements, printJsonArray } from './jsonArray.js';
-import { sarifDocument, sarifResults } from './sarif.js';
+import { type SarifBase, sarifDocument, sarifResults } from './sarif.js';
 
 /** Stands for the results in the rendered log, where they are printed from the spool. */
 const RESULTS = '\u0000kmsfix-results\u0000';
@@ -22,9 +22,12 @@ export class SarifStream {
   /** Files whose fix was planned and verified (fix --dry-run: exit 1 when some are). */
   changed = 0;
 
+  /** `root`: the folder the log names files from (src/report/sarif.ts sarifRoot), or undefined for the paths as given. */
+  constructor(private readonly root?: SarifBase) {}
+
   /** A batch of whole groups: its results spooled, each outcome replaced by one without texts or edits. */
   add(outcomes: FileOutcome[], replace: Replace, orderOf: (o: FileOutcome) => number): void {
-    const results = sarifResults(outcomes);
+    const results = sarifResults(outcomes, this.root);
     for (const [k, o] of outcomes.entries()) {
       if (results[k].length > 0)
         this.spool.append(
@@ -42,7 +45,7 @@ export class SarifStream {
 
   /** The log, printed: `outcomes` (without texts) give the errors; the spool is removed. */
   end(outcomes: FileOutcome[], errors: FileError[], version: string, out: (text: string) => void, notes: string[] = []): void {
-    const text = `${JSON.stringify(sarifDocument(RESULTS, outcomes, errors, version, notes), null, 2)}\n`;
+    const text = `${JSON.stringify(sarifDocument(RESULTS, outcomes, errors, version, notes, this.root), null, 2)}\n`;
     const marker = `"results": ${JSON.stringify(RESULTS)}`;
     const at = text.indexOf(marker);
     out(`${text.slice(0, at)}"results": `);

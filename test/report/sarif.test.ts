@@ -3,6 +3,7 @@
  * table with a usable location, and fixes whose replacements, applied to the source, give exactly
  * what `kmsfix fix` writes.
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { generateDense } from '../../bench/generate.mjs';
 import { FIXTURES, ROOT } from '../helpers/fixture-cases.js';
 import { runCli } from '../helpers/cli-helper.js';
-import { artifactUri } from '../../src/report/sarif.js';
+import { artifactUri, repoPath, sarifRoot } from '../../src/report/sarif.js';
 
 const require = createRequire(import.meta.url);
 type Validate = ((data: unknown) => boolean) & { errors?: unknown };
@@ -231,5 +232,81 @@ describe('--format sarif', () => {
 
   it('is only for scan and fix --dry-run', async () => {
     expect((await runCli(['fix', '--format', 'sarif'], tree())).code).toBe(2);
+  });
+});
+
+describe('SARIF paths from the root of the git work tree (session 64)', () => {
+  /** A git work tree with infra/ (two templates, one broken) and a sibling folder outside git. */
+  function repo() {
+    const top = mkdtempSync(path.join(tmpdir(), 'kmsfix-sarif-root-'));
+    const root = path.join(top, 'repo');
+    mkdirSync(path.join(root, 'infra', 'my stack'), { recursive: true });
+    mkdirSync(path.join(top, 'other'));
+    execFileSync('git', ['init', '-q', root]);
+    cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(root, 'infra', 'app.yaml'));
+    cpSync(path.join(CF, 'sam', 'input.yaml'), path.join(root, 'infra', 'my stack', 'sam.yaml'));
+    cpSync(path.join(CF, 'bad', 'yaml-bad-indent', 'input.yaml'), path.join(root, 'infra', 'broken.yaml'));
+    return { top, root };
+  }
+
+  /** Every path the log names: results, their fixes, the fingerprints, the error notifications. */
+  function places(stdout: string) {
+    const run = JSON.parse(stdout).runs[0];
+    return {
+      uris: run.results.map(
+        (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+          r.locations[0].physicalLocation.artifactLocation.uri,
+      ),
+      fingerprints: run.results.map((r: { partialFingerprints: Record<string, string> }) => r.partialFingerprints['kmsfix/table']),
+      fixes: run.results.flatMap((r: { fixes?: { artifactChanges: { artifactLocation: { uri: string } }[] }[] }) =>
+        (r.fixes ?? []).flatMap((f) => f.artifactChanges.map((c) => c.artifactLocation.uri)),
+      ),
+      errors: run.invocations[0].toolExecutionNotifications.flatMap(
+        (n: { locations?: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+          (n.locations ?? []).map((l) => l.physicalLocation.artifactLocation.uri),
+      ),
+    };
+  }
+
+  it('gives the same uris and fingerprints from a subfolder, from outside and from another folder as from the root', async () => {
+    const { top, root } = repo();
+    const fromRoot = await runCli(['scan', '--format', 'sarif', 'infra'], root);
+    expect(fromRoot.code).toBe(2); // broken.yaml
+    const expected = places(fromRoot.stdout);
+    expect([...expected.uris].sort()).toEqual(['infra/app.yaml', 'infra/my%20stack/sam.yaml']);
+    expect(expected.fingerprints.every((f: string) => f.startsWith('infra/'))).toBe(true);
+    expect(expected.errors).toEqual(['infra/broken.yaml']);
+    for (const [args, cwd] of [
+      [['infra'], root],
+      [[], path.join(root, 'infra')],
+      [['.'], path.join(root, 'infra')],
+      [['repo/infra'], top],
+      [['../repo/infra'], path.join(top, 'other')],
+      [[path.join(root, 'infra')], top],
+    ] as [string[], string][]) {
+      const r = await runCli(['scan', '--format', 'sarif', ...args], cwd);
+      expect(places(r.stdout), `${cwd} ${args.join(' ')}`).toEqual(expected);
+    }
+    // The text and JSON reports still name the path from the current folder.
+    const json = JSON.parse((await runCli(['scan', '--format', 'json'], path.join(root, 'infra'))).stdout);
+    expect(json.tables.map((t: { file: string }) => t.file).sort()).toContain('app.yaml');
+  });
+
+  it('sarifRoot: the work tree of the current folder when every path is in it, else the one of every path, else none', () => {
+    const { top, root } = repo();
+    mkdirSync(path.join(top, 'two', 'x'), { recursive: true });
+    execFileSync('git', ['init', '-q', path.join(top, 'two')]);
+    const base = (paths: string[], cwd: string) => sarifRoot(paths, cwd)?.root;
+    expect(base([], path.join(root, 'infra'))).toBe(root);
+    expect(base(['../other'], root)).toBeUndefined();
+    expect(base(['../repo/infra'], path.join(top, 'other'))).toBe(root);
+    expect(base(['repo', 'two'], top)).toBeUndefined();
+    expect(base(['.'], top)).toBeUndefined();
+    expect(base(['../two/x'], root)).toBe(path.join(top, 'two'));
+    const b = sarifRoot([], path.join(root, 'infra'));
+    expect(repoPath('app.yaml', b)).toBe('infra/app.yaml');
+    expect(repoPath('..a.yaml', sarifRoot([], root))).toBe('..a.yaml');
+    expect(repoPath('../x.yaml', b)).toBe('x.yaml');
+    expect(repoPath('a.yaml', undefined)).toBe('a.yaml');
   });
 });
