@@ -55,8 +55,11 @@ function skip(text: string, i: number): number {
   return i;
 }
 
-/** The offset of the brace that closes the one at `open` (text.length when none does). */
-function closing(text: string, open: number): number {
+/**
+ * The offset of the bracket that closes the one at `open` (text.length when none does), strings, heredocs and comments
+ * skipped: also the Terraform family's reading of a provider's nested blocks (terraform/sessionPolicy.ts).
+ */
+export function closing(text: string, open: number): number {
   let depth = 0;
   for (let i = open; i < text.length; ) {
     const next = skip(text, i);

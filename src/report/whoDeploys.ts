@@ -41,15 +41,21 @@ function deployers(tables: Fixed[]): string {
  * Each file is shown from the repository's root, as its table's file is.
  */
 function namedRoles(tables: Fixed[]): string {
-  const byFile = new Map<string, Set<string>>();
-  for (const { t, file } of tables)
-    for (const r of t.deployRoles ?? []) {
+  const byFile = byTableFile(tables, ({ t, file }) =>
+    (t.deployRoles ?? []).map((r) => {
       const shown = shownBeside(file, t.file, r.file);
       const where = `${shown}:${r.line}, ${r.setting}${r.environment !== undefined ? ` of environment ${r.environment}` : ''}`;
-      const roles = byFile.get(file) ?? byFile.set(file, new Set()).get(file)!;
-      roles.add(`${r.role} (${where})`);
-    }
+      return `${r.role} (${where})`;
+    }),
+  );
   return [...byFile].map(([file, roles]) => `for ${file}, ${[...roles].join(', ')}`).join('; ');
+}
+
+/** What `valuesOf` says of each fixed table, by the table's file, each value once (a file with none left out), in the tables' order. */
+function byTableFile(tables: Fixed[], valuesOf: (f: Fixed) => readonly string[]): Map<string, Set<string>> {
+  const byFile = new Map<string, Set<string>>();
+  for (const f of tables) for (const v of valuesOf(f)) (byFile.get(f.file) ?? byFile.set(f.file, new Set()).get(f.file)!).add(v);
+  return byFile;
 }
 
 /**
@@ -57,9 +63,7 @@ function namedRoles(tables: Fixed[]): string {
  * they limit the plan's credentials as a permissions boundary does (session 64's deploy review, F5).
  */
 function sessionPolicies(tables: Fixed[]): string {
-  const byFile = new Map<string, Set<string>>();
-  for (const { t, file } of tables)
-    if (t.deploySessionPolicy !== undefined) (byFile.get(file) ?? byFile.set(file, new Set()).get(file)!).add(t.deploySessionPolicy);
+  const byFile = byTableFile(tables, ({ t }) => (t.deploySessionPolicy !== undefined ? [t.deploySessionPolicy] : []));
   if (byFile.size === 0) return '';
   const named = [...byFile].map(([file, p]) => `${[...p].join(', ')} for ${file}`).join('; ');
   return (

@@ -14,6 +14,7 @@
  *   environments.ts finds. An environment that sets none deploys where the deployer's profile says: not known.
  */
 import type { DeployRegion, DiskContext, SourceFile } from '../../core/types.js';
+import { LineIndex } from '../../core/text.js';
 import { chainOf, codeAt } from '../serverless/variables.js';
 import { type CNode, pair, resolveAlias, scalarString } from '../yaml/tree.js';
 import { environmentSettings } from './deployRoles.js';
@@ -24,12 +25,6 @@ export const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d$/;
 
 /** The Serverless Framework's Region where neither provider.region nor --region names one. */
 export const FRAMEWORK_DEFAULT_REGION = 'us-east-1';
-
-const lineAt = (text: string, offset: number) => {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-};
 
 /** How many `self:` values deep a Region is followed. */
 const MAX_DEPTH = 4;
@@ -102,7 +97,7 @@ export function serviceDeployRegions(root: CNode | null | undefined, file: Sourc
   if (!p) {
     // Only where the file is a service (`provider.name: aws`, or a service with no provider map at all, which the Framework refuses).
     if (provider?.kind !== 'map') return [];
-    const line = lineAt(file.text, provider.start);
+    const line = LineIndex.of(file.text).position(provider.start).line;
     return [
       {
         region: FRAMEWORK_DEFAULT_REGION,
@@ -115,7 +110,7 @@ export function serviceDeployRegions(root: CNode | null | undefined, file: Sourc
   const node = resolveAlias(p.value ?? null);
   const value = node?.kind === 'scalar' && !node.code ? scalarString(node) : undefined;
   const regions = value === undefined ? undefined : regionsOf(root, value, 0);
-  const line = lineAt(file.text, p.keyStart);
+  const line = LineIndex.of(file.text).position(p.keyStart).line;
   return (regions ?? []).map((r) => ({
     region: r.region,
     file: file.path,

@@ -13,15 +13,9 @@
  * CodePipeline's RoleArn) is not seen; the caution's describe-stacks command shows it.
  */
 import type { DeployRole, DiskContext, SourceFile } from '../../core/types.js';
+import { LineIndex } from '../../core/text.js';
 import { type CNode, child, pair, parseYaml, resolveAlias } from '../yaml/tree.js';
 import { deploysTemplate, isObject, plainOf, samConfigurations } from './environments.js';
-
-/** The 1-based line of an offset. */
-const lineAt = (text: string, offset: number) => {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-};
 
 /** A setting's value as a role: a string as it is, anything else (a variable the Framework resolves, a map) as written. */
 function written(node: CNode | null | undefined, text: string): string | undefined {
@@ -41,7 +35,7 @@ export function serviceDeployRoles(root: CNode | null | undefined, file: SourceF
   ] as const) {
     const p = pair(map, key);
     const role = written(p?.value, file.text);
-    if (p && role !== undefined) return [{ role, file: file.path, line: lineAt(file.text, p.keyStart), setting }];
+    if (p && role !== undefined) return [{ role, file: file.path, line: LineIndex.of(file.text).position(p.keyStart).line, setting }];
   }
   return [];
 }
@@ -104,7 +98,7 @@ function settingLine(config: SourceFile, env: string, command: string, key: stri
     const root = parseYaml(config.text)[0]?.root ?? null;
     const section = resolveAlias(child(resolveAlias(child(resolveAlias(child(root, env) ?? null), command) ?? null), 'parameters') ?? null);
     const p = pair(section, key);
-    return p ? lineAt(config.text, p.keyStart) : 1;
+    return p ? LineIndex.of(config.text).position(p.keyStart).line : 1;
   }
   const lines = config.text.split('\n');
   const header = (l: string) => /^\s*\[([^\]]*)\]\s*(?:#.*)?$/.exec(l)?.[1].replace(/["'\s]/g, '');

@@ -7,7 +7,7 @@
 import { retains, tableNames } from './retention.js';
 import { serving } from '../../core/edits.js';
 import { uniqueName } from '../../core/lists.js';
-import { TEMPLATE_ENGINE_FILE } from '../../core/text.js';
+import { LineIndex, TEMPLATE_ENGINE_FILE } from '../../core/text.js';
 import {
   aliasParts,
   cfnSubLiteral,
@@ -635,7 +635,10 @@ function otherStackRegion(arn: string, t: CfnTable, file: SourceFile): string | 
     const region = resolveAlias(child(replicas.items[0], 'Region') ?? null);
     const value = region?.kind === 'scalar' && !region.tag ? scalarString(region) : undefined;
     if (value !== undefined && REGION.test(value))
-      known.push({ region: value, where: `${file.path}:${lineOf(file.text, region!.start)}, its only replica's Region, the stack's` });
+      known.push({
+        region: value,
+        where: `${file.path}:${LineIndex.of(file.text).position(region!.start).line}, its only replica's Region, the stack's`,
+      });
   }
   const others = known.filter((r) => r.region !== keyRegion);
   if (others.length === 0) return undefined;
@@ -649,8 +652,6 @@ function otherStackRegion(arn: string, t: CfnTable, file: SourceFile): string | 
         : '')
   );
 }
-
-const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
 
 export async function fixCloudFormation(
   group: GroupMember<CfnDetection>[],

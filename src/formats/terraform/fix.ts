@@ -496,8 +496,8 @@ function keyArnRef(v: string, targets: Target[], info: ModuleInfo): { ref: strin
  */
 function aliasRegionUnknown(t: Target, arn: string, info: ModuleInfo): string | undefined {
   if (!keyArnKinds(arn).includes('alias-arn')) return undefined;
-  const region = t.place.region !== undefined ? literalRegion(t.place.region) : info.regionOfProvider.get(t.place.provider);
-  if (region !== undefined && t.place.region === undefined) return undefined;
+  // A table with its own `region` is declined whatever it is (the data source would need the same one).
+  if (t.place.region === undefined && info.regionOfProvider.get(t.place.provider) !== undefined) return undefined;
   return (
     `--kms-key-arn ${arn.trim()} is an alias ARN, which kmsfix writes as data "aws_kms_key" { key_id = <the alias ARN> } read through the table's provider, ` +
     `and the Region of ${placeWords(t.place)} is not a literal kmsfix can compare with the alias's${t.place.region !== undefined ? ' (the table sets its own region)' : ''}: ` +

@@ -4,27 +4,12 @@
  * credentials as a permissions boundary does, so it must allow the KMS calls a fix makes the deploy do. The commit
  * message's Who deploys caution names it (src/report/commitMessage.ts; session 64's deploy review, F5).
  */
+import { closing } from '../../core/terraformStacks.js';
 import { configRef, type Placement } from './placement.js';
 import type { TopBlock } from './topBlocks.js';
 
 /** `assume_role {` (HCL) or `"assume_role": [{` / `"assume_role": {` (JSON). */
 const ASSUME = /"?\b(assume_role(?:_with_web_identity)?)"?\s*[:=]?\s*\[?\s*\{/g;
-
-/** The text of the braces that open at `open` (the `{`), without them; to the end where they do not close. */
-function braced(text: string, open: number): string {
-  let depth = 0;
-  let quote = false;
-  for (let i = open; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === '"') quote = false;
-    } else if (c === '"') quote = true;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return text.slice(open + 1, i);
-  }
-  return text.slice(open + 1);
-}
 
 /**
  * The provider configuration's session policy settings, as `provider "aws": assume_role.policy_arns` (`provider aws.east: ...` for an alias);
@@ -35,7 +20,8 @@ export function sessionPolicyOf(place: Placement, tops: TopBlock[]): string | un
   if (!provider?.text.includes('assume_role')) return undefined;
   const found: string[] = [];
   for (const m of provider.text.matchAll(ASSUME)) {
-    const body = braced(provider.text, m.index + m[0].length - 1);
+    const open = m.index + m[0].length - 1;
+    const body = provider.text.slice(open + 1, closing(provider.text, open));
     for (const a of body.matchAll(/(?:^|[\s,{])"?(policy_arns|policy)"?\s*[=:]\s*(null\b|\[\s*\])?/g))
       if (a[2] === undefined && !found.includes(`${m[1]}.${a[1]}`)) found.push(`${m[1]}.${a[1]}`);
   }
