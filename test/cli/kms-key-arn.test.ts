@@ -173,7 +173,7 @@ describe('fix --kms-key-arn', () => {
   });
 });
 
-describe("--kms-key-arn an alias ARN in TypeScript: CDK writes it, CDKTF and Pulumi (Terraform's provider) decline (adv2 s64)", () => {
+describe("--kms-key-arn an alias ARN in TypeScript: CDK's CfnTable writes it, CDK's L2 tables (s65), CDKTF and Pulumi (Terraform's provider) decline (adv2 s64)", () => {
   const ALIAS = 'arn:aws:kms:us-east-1:111122223333:alias/orders';
   const pulumi =
     'import * as aws from "@pulumi/aws";\nexport const t = new aws.dynamodb.Table("orders", { attributes: [{ name: "id", type: "S" }], hashKey: "id" });\n';
@@ -195,8 +195,25 @@ describe("--kms-key-arn an alias ARN in TypeScript: CDK writes it, CDKTF and Pul
     expect(r.outcomes[0].tables[0].message).toContain(reason);
   });
 
-  it('CDK: written (CloudFormation takes an alias ARN)', async () => {
-    const r = await processMemory([{ path: 'index.ts', text: cdk }], 'fix', { kmsKeyArn: ALIAS });
+  it("CDK Table: declined, its grants would name the key by the alias ARN, which IAM does not apply to the key (s65 deploy review)", async () => {
+    const granted = cdk.replace('    new Table(', '    const t = new Table(').replace('  }\n}\n', '    t.grantReadData(this.fnRole);\n  }\n}\n');
+    for (const text of [cdk, granted, cdk.replace(/\bTable\b/g, 'TableV2')]) {
+      const r = await processMemory([{ path: 'index.ts', text }], 'fix', { kmsKeyArn: ALIAS });
+      expect(r.output.get('index.ts')).toBe(text);
+      expect(r.outcomes[0].tables[0].message).toContain('an IAM policy whose Resource is an alias ARN does not apply to the key');
+    }
+    // A key's ARN is written: CDK's grants then name the key.
+    const key = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const r = await processMemory([{ path: 'index.ts', text: granted }], 'fix', { kmsKeyArn: key });
+    expect(r.output.get('index.ts')).toContain(key);
+  });
+
+  it('CDK CfnTable: written (CloudFormation takes an alias ARN; an L1 table has no grants)', async () => {
+    const l1 =
+      'import { Stack } from "aws-cdk-lib";\nimport { CfnTable } from "aws-cdk-lib/aws-dynamodb";\n' +
+      'export class S extends Stack {\n  constructor(scope: any, id: string) {\n    super(scope, id);\n' +
+      '    new CfnTable(this, "Orders", { keySchema: [{ attributeName: "id", keyType: "HASH" }], attributeDefinitions: [{ attributeName: "id", attributeType: "S" }] });\n  }\n}\n';
+    const r = await processMemory([{ path: 'index.ts', text: l1 }], 'fix', { kmsKeyArn: ALIAS });
     expect(r.output.get('index.ts')).toContain(ALIAS);
   });
 });
