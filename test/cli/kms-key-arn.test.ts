@@ -5,6 +5,7 @@ import path from 'node:path';
 import { processMemory } from '../../src/engine/memory.js';
 import { describe, expect, it } from 'vitest';
 import { keyArnKinds, keyArnProblem, keyArnUsage } from '../../src/rule/keyArn.js';
+import { commitMessage, commitText } from '../../src/report/commitMessage.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
 import { runCli, snapshot } from '../helpers/cli-helper.js';
 
@@ -217,3 +218,27 @@ describe("--kms-key-arn an alias ARN in TypeScript: CDK's CfnTable writes it, CD
     expect(r.output.get('index.ts')).toContain(ALIAS);
   });
 });
+
+// Session 65's deploy review: a CDK stack's env in the app's entry, a Pulumi stack's aws:region, are not read, and a key of
+// another Region was fixed in without a word (the deploy then fails). The key line names the key's Region, as for templates.
+describe('--kms-key-arn in code: the key line names the key Region and where kmsfix reads a table Region', () => {
+  const pulumi =
+    'import * as aws from "@pulumi/aws";\nexport const t = new aws.dynamodb.Table("orders", { attributes: [{ name: "id", type: "S" }], hashKey: "id" });\n';
+  const cdk =
+    'import { Stack } from "aws-cdk-lib";\nimport { Table, AttributeType } from "aws-cdk-lib/aws-dynamodb";\n' +
+    'export class S extends Stack {\n  constructor(scope: any, id: string) {\n    super(scope, id);\n' +
+    '    new Table(this, "Orders", { partitionKey: { name: "id", type: AttributeType.STRING } });\n  }\n}\n';
+  it.each([
+    ['Pulumi', pulumi, "not a stack's aws:region configuration"],
+    ['CDK', cdk, "the env.region of a stack created in the table's own file (not the app's entry)"],
+  ])('%s', async (_, text, where) => {
+    const files = [{ path: 'index.ts', text }];
+    if (_ === 'Pulumi') files.push({ path: 'Pulumi.dev.yaml', text: 'config:\n  aws:region: us-east-1\n' });
+    const r = await processMemory(files, 'fix', { kmsKeyArn: ARN });
+    expect(r.output.get('index.ts')).toContain(ARN);
+    const message = commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', kmsKeyArn: ARN, version: '0' })).replace(/\s+/g, ' ');
+    expect(message).toContain(`key: the existing key ${ARN}; the key is in eu-west-1: deploy this stack there only`);
+    expect(message).toContain(where);
+  });
+});
+
