@@ -16,7 +16,8 @@ export function keyRegionNote(t: TableReport, o: MessageOptions): string {
   const region = o.kmsKeyArn ? keyArnRegion(o.kmsKeyArn) : undefined;
   if (!region) return '';
   const read = READ_WHERE[t.format];
-  if (read) return `; the key is in ${region}: deploy this stack there only (a table's key must be in its Region, and kmsfix compares it only with ${read})`;
+  if (read)
+    return `; the key is in ${region}: deploy this stack there only (a table's key must be in its Region, and kmsfix compares it only with ${read})`;
   if (!CFN_FAMILY.has(t.format) || t.deployRegions?.length) return '';
   return `; the key is in ${region}: deploy this stack there only (a table's key must be in its Region, and kmsfix found no Region for this stack)`;
 }

@@ -150,7 +150,7 @@ export function providerAliasArn(value: string, framework: string, kind?: string
   if (framework === 'cdk' && (kind === 'Table' || kind === 'TableV2'))
     return (
       `--kms-key-arn ${value.trim()} cannot be written here: AWS CDK's grants on this table (grant*(), here or in a stack it is passed to, ` +
-      "and a Lambda event source on its stream) would name the key by this alias ARN, and an IAM policy whose Resource is an alias ARN " +
+      'and a Lambda event source on its stream) would name the key by this alias ARN, and an IAM policy whose Resource is an alias ARN ' +
       "does not apply to the key, so each grantee its key policy does not let in itself is denied the table (give the key's ARN)"
     );
   if (framework !== 'cdktf' && framework !== 'pulumi') return undefined;

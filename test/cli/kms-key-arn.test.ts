@@ -196,8 +196,10 @@ describe("--kms-key-arn an alias ARN in TypeScript: CDK's CfnTable writes it, CD
     expect(r.outcomes[0].tables[0].message).toContain(reason);
   });
 
-  it("CDK Table: declined, its grants would name the key by the alias ARN, which IAM does not apply to the key (s65 deploy review)", async () => {
-    const granted = cdk.replace('    new Table(', '    const t = new Table(').replace('  }\n}\n', '    t.grantReadData(this.fnRole);\n  }\n}\n');
+  it('CDK Table: declined, its grants would name the key by the alias ARN, which IAM does not apply to the key (s65 deploy review)', async () => {
+    const granted = cdk
+      .replace('    new Table(', '    const t = new Table(')
+      .replace('  }\n}\n', '    t.grantReadData(this.fnRole);\n  }\n}\n');
     for (const text of [cdk, granted, cdk.replace(/\bTable\b/g, 'TableV2')]) {
       const r = await processMemory([{ path: 'index.ts', text }], 'fix', { kmsKeyArn: ALIAS });
       expect(r.output.get('index.ts')).toBe(text);
@@ -241,4 +243,3 @@ describe('--kms-key-arn in code: the key line names the key Region and where kms
     expect(message).toContain(where);
   });
 });
-

@@ -119,4 +119,3 @@ async function importedByName(file: SourceFile, d: TsDetection, context: DiskCon
     });
   }
 }
-

@@ -96,13 +96,17 @@ describe('--key-policy iam: a CDK table another stack grants on', () => {
 describe('--key-policy iam: a CDK table another stack imports by its name and grants on', () => {
   const named = (files: MemoryFile[]) =>
     files.map((f) =>
-      f.path === 'lib/store-stack.ts' ? { ...f, text: f.text.replace("this, 'Invoices', {", "this, 'Invoices', {\n      tableName: 'invoices',") } : f,
+      f.path === 'lib/store-stack.ts'
+        ? { ...f, text: f.text.replace("this, 'Invoices', {", "this, 'Invoices', {\n      tableName: 'invoices',") }
+        : f,
     );
   const imported = (line: string) => named(project(`${line}\n    byName.grantReadData(worker);`));
 
   it.each([
     ["const byName = dynamodb.Table.fromTableName(this, 'Ledger', 'invoices');"],
-    ["const byName = dynamodb.Table.fromTableArn(\n      this,\n      'Ledger',\n      `arn:aws:dynamodb:${this.region}:${this.account}:table/invoices`,\n    );"],
+    [
+      "const byName = dynamodb.Table.fromTableArn(\n      this,\n      'Ledger',\n      `arn:aws:dynamodb:${this.region}:${this.account}:table/invoices`,\n    );",
+    ],
     ["const byName = dynamodb.Table.fromTableAttributes(this, 'Ledger', { tableName: 'invoices' });"],
   ])('declined for iam mode: %s', async (line) => {
     const t = await invoices(imported(line), 'iam');
@@ -115,10 +119,14 @@ describe('--key-policy iam: a CDK table another stack imports by its name and gr
     expect((await invoices(imported("const byName = dynamodb.Table.fromTableName(this, 'Ledger', 'invoices');"))).fixable).toBe(true);
     const keyed = "const byName = dynamodb.Table.fromTableAttributes(this, 'Ledger', { tableName: 'invoices', encryptionKey: props.key });";
     expect((await invoices(imported(keyed), 'iam')).fixable).toBe(true);
-    expect((await invoices(imported("const byName = dynamodb.Table.fromTableName(this, 'Ledger', 'invoices-archive');"), 'iam')).fixable).toBe(
-      true,
+    expect(
+      (await invoices(imported("const byName = dynamodb.Table.fromTableName(this, 'Ledger', 'invoices-archive');"), 'iam')).fixable,
+    ).toBe(true);
+    const readOnly = named(
+      project(
+        "const byName = dynamodb.Table.fromTableName(this, 'Ledger', 'invoices');\n    worker.addEnvironment('T', byName.tableName);",
+      ),
     );
-    const readOnly = named(project("const byName = dynamodb.Table.fromTableName(this, 'Ledger', 'invoices');\n    worker.addEnvironment('T', byName.tableName);"));
     expect((await invoices(readOnly, 'iam')).fixable).toBe(true);
   });
 });
