@@ -14,9 +14,25 @@ const CFN_FAMILY: ReadonlySet<string> = new Set(['cloudformation', 'sam', 'serve
  */
 export function keyRegionNote(t: TableReport, o: MessageOptions): string {
   const region = o.kmsKeyArn ? keyArnRegion(o.kmsKeyArn) : undefined;
-  if (!region || !CFN_FAMILY.has(t.format) || t.deployRegions?.length) return '';
+  if (!region) return '';
+  const read = READ_WHERE[t.format];
+  if (read)
+    return `; the key is in ${region}: deploy this stack there only (a table's key must be in its Region, and kmsfix compares it only with ${read})`;
+  if (!CFN_FAMILY.has(t.format) || t.deployRegions?.length) return '';
   return `; the key is in ${region}: deploy this stack there only (a table's key must be in its Region, and kmsfix found no Region for this stack)`;
 }
+
+/**
+ * Where the formats of code read a table's Region for --kms-key-arn (typescript/regions.ts, pulumi-yaml's provider): a
+ * table found elsewhere is fixed, so its key line names the key's Region too (session 65's deploy review: a CDK stack
+ * whose `env` is in bin/app.ts, a Pulumi stack's `aws:region` in Pulumi.<stack>.yaml, are not read).
+ */
+const READ_WHERE: Record<string, string> = {
+  cdk: "the env.region of a stack created in the table's own file (not the app's entry)",
+  cdktf: "the region of the table's provider written in its file",
+  pulumi: "the region of a provider written in the program (not a stack's aws:region configuration)",
+  'pulumi-yaml': "the region of a provider written in the program (not a stack's aws:region configuration)",
+};
 
 /** What terraform apply does to the replicas of a table fixed with --recreate-replicas (src/rule/evaluate.ts words it). */
 export function recreation(t: TableReport): string | undefined {

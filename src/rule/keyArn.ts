@@ -139,10 +139,21 @@ export function keyArnProblem(value: string, family: string): string | undefined
 /**
  * Why a table of Terraform's AWS provider (CDKTF, or Pulumi's, bridged from it) written in TypeScript cannot take this
  * --kms-key-arn: an alias ARN, which the provider reads back as the key's ARN, so that every later plan or update
- * changes the table again (as Terraform's family declines it: keyArnProblem). Undefined for any other value (adv2 s64).
+ * changes the table again (as Terraform's family declines it: keyArnProblem); or an AWS CDK `Table` / `TableV2` (`kind`), whose
+ * grants would name the key by the alias ARN (session 65). Undefined for any other value (adv2 s64).
  */
-export function providerAliasArn(value: string, framework: string): string | undefined {
-  if ((framework !== 'cdktf' && framework !== 'pulumi') || !keyArnKinds(value).includes('alias-arn')) return undefined;
+export function providerAliasArn(value: string, framework: string, kind?: string): string | undefined {
+  if (!keyArnKinds(value).includes('alias-arn')) return undefined;
+  // An AWS CDK L2 table's grants (grant*(), an event source on its stream) put the KMS actions on its key's ARN, here the
+  // alias ARN, which IAM does not apply to the key: each grantee the key policy does not let in itself is denied (session
+  // 65's deploy review, CDK/Pulumi/Serverless/SST). An L1 CfnTable has no grants: CloudFormation takes the alias ARN.
+  if (framework === 'cdk' && (kind === 'Table' || kind === 'TableV2'))
+    return (
+      `--kms-key-arn ${value.trim()} cannot be written here: AWS CDK's grants on this table (grant*(), here or in a stack it is passed to, ` +
+      'and a Lambda event source on its stream) would name the key by this alias ARN, and an IAM policy whose Resource is an alias ARN ' +
+      "does not apply to the key, so each grantee its key policy does not let in itself is denied the table (give the key's ARN)"
+    );
+  if (framework !== 'cdktf' && framework !== 'pulumi') return undefined;
   const tool = framework === 'cdktf' ? 'CDK for Terraform' : 'Pulumi';
   return `--kms-key-arn ${value.trim()} cannot be written here: ${tool}'s AWS provider reads an alias ARN back as its key's ARN, and every later ${framework === 'cdktf' ? 'plan' : 'update'} changes the table again (give the key's ARN)`;
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { processMemory } from '../../src/engine/memory.js';
 import { describe, expect, it } from 'vitest';
 import { keyArnKinds, keyArnProblem, keyArnUsage } from '../../src/rule/keyArn.js';
+import { commitMessage, commitText } from '../../src/report/commitMessage.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
 import { runCli, snapshot } from '../helpers/cli-helper.js';
 
@@ -173,7 +174,7 @@ describe('fix --kms-key-arn', () => {
   });
 });
 
-describe("--kms-key-arn an alias ARN in TypeScript: CDK writes it, CDKTF and Pulumi (Terraform's provider) decline (adv2 s64)", () => {
+describe("--kms-key-arn an alias ARN in TypeScript: CDK's CfnTable writes it, CDK's L2 tables (s65), CDKTF and Pulumi (Terraform's provider) decline (adv2 s64)", () => {
   const ALIAS = 'arn:aws:kms:us-east-1:111122223333:alias/orders';
   const pulumi =
     'import * as aws from "@pulumi/aws";\nexport const t = new aws.dynamodb.Table("orders", { attributes: [{ name: "id", type: "S" }], hashKey: "id" });\n';
@@ -195,8 +196,50 @@ describe("--kms-key-arn an alias ARN in TypeScript: CDK writes it, CDKTF and Pul
     expect(r.outcomes[0].tables[0].message).toContain(reason);
   });
 
-  it('CDK: written (CloudFormation takes an alias ARN)', async () => {
-    const r = await processMemory([{ path: 'index.ts', text: cdk }], 'fix', { kmsKeyArn: ALIAS });
+  it('CDK Table: declined, its grants would name the key by the alias ARN, which IAM does not apply to the key (s65 deploy review)', async () => {
+    const granted = cdk
+      .replace('    new Table(', '    const t = new Table(')
+      .replace('  }\n}\n', '    t.grantReadData(this.fnRole);\n  }\n}\n');
+    for (const text of [cdk, granted, cdk.replace(/\bTable\b/g, 'TableV2')]) {
+      const r = await processMemory([{ path: 'index.ts', text }], 'fix', { kmsKeyArn: ALIAS });
+      expect(r.output.get('index.ts')).toBe(text);
+      expect(r.outcomes[0].tables[0].message).toContain('an IAM policy whose Resource is an alias ARN does not apply to the key');
+    }
+    // A key's ARN is written: CDK's grants then name the key.
+    const key = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const r = await processMemory([{ path: 'index.ts', text: granted }], 'fix', { kmsKeyArn: key });
+    expect(r.output.get('index.ts')).toContain(key);
+  });
+
+  it('CDK CfnTable: written (CloudFormation takes an alias ARN; an L1 table has no grants)', async () => {
+    const l1 =
+      'import { Stack } from "aws-cdk-lib";\nimport { CfnTable } from "aws-cdk-lib/aws-dynamodb";\n' +
+      'export class S extends Stack {\n  constructor(scope: any, id: string) {\n    super(scope, id);\n' +
+      '    new CfnTable(this, "Orders", { keySchema: [{ attributeName: "id", keyType: "HASH" }], attributeDefinitions: [{ attributeName: "id", attributeType: "S" }] });\n  }\n}\n';
+    const r = await processMemory([{ path: 'index.ts', text: l1 }], 'fix', { kmsKeyArn: ALIAS });
     expect(r.output.get('index.ts')).toContain(ALIAS);
+  });
+});
+
+// Session 65's deploy review: a CDK stack's env in the app's entry, a Pulumi stack's aws:region, are not read, and a key of
+// another Region was fixed in without a word (the deploy then fails). The key line names the key's Region, as for templates.
+describe('--kms-key-arn in code: the key line names the key Region and where kmsfix reads a table Region', () => {
+  const pulumi =
+    'import * as aws from "@pulumi/aws";\nexport const t = new aws.dynamodb.Table("orders", { attributes: [{ name: "id", type: "S" }], hashKey: "id" });\n';
+  const cdk =
+    'import { Stack } from "aws-cdk-lib";\nimport { Table, AttributeType } from "aws-cdk-lib/aws-dynamodb";\n' +
+    'export class S extends Stack {\n  constructor(scope: any, id: string) {\n    super(scope, id);\n' +
+    '    new Table(this, "Orders", { partitionKey: { name: "id", type: AttributeType.STRING } });\n  }\n}\n';
+  it.each([
+    ['Pulumi', pulumi, "not a stack's aws:region configuration"],
+    ['CDK', cdk, "the env.region of a stack created in the table's own file (not the app's entry)"],
+  ])('%s', async (_, text, where) => {
+    const files = [{ path: 'index.ts', text }];
+    if (_ === 'Pulumi') files.push({ path: 'Pulumi.dev.yaml', text: 'config:\n  aws:region: us-east-1\n' });
+    const r = await processMemory(files, 'fix', { kmsKeyArn: ARN });
+    expect(r.output.get('index.ts')).toContain(ARN);
+    const message = commitText(commitMessage(r.outcomes, { keyStrategy: 'per-table', kmsKeyArn: ARN, version: '0' })).replace(/\s+/g, ' ');
+    expect(message).toContain(`key: the existing key ${ARN}; the key is in eu-west-1: deploy this stack there only`);
+    expect(message).toContain(where);
   });
 });

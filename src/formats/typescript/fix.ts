@@ -166,7 +166,7 @@ export async function fixTypeScript(
     const arn = options.kmsKeyArn;
     const aliased = arn
       ? chosen.flatMap((t) =>
-          providerAliasArn(arn, t.framework) ? [{ address: t.address, reason: providerAliasArn(arn, t.framework)! }] : [],
+          providerAliasArn(arn, t.framework, t.kind) ? [{ address: t.address, reason: providerAliasArn(arn, t.framework, t.kind)! }] : [],
         )
       : [];
     const declined = [

@@ -90,3 +90,43 @@ describe('--key-policy iam: a CDK table another stack grants on', () => {
     expect((await invoices(project(own), 'iam')).fixable).toBe(true);
   });
 });
+
+// Session 65's deploy review (CDK/Pulumi/Serverless/SST): a stack that imports the table by its name knows no key, so its
+// grants give no KMS action at all (aws-cdk-lib 2.278 synth: no kms: statement in its policy).
+describe('--key-policy iam: a CDK table another stack imports by its name and grants on', () => {
+  const named = (files: MemoryFile[]) =>
+    files.map((f) =>
+      f.path === 'lib/store-stack.ts'
+        ? { ...f, text: f.text.replace("this, 'Invoices', {", "this, 'Invoices', {\n      tableName: 'invoices',") }
+        : f,
+    );
+  const imported = (line: string) => named(project(`${line}\n    byName.grantReadData(worker);`));
+
+  it.each([
+    ["const byName = dynamodb.Table.fromTableName(this, 'Ledger', 'invoices');"],
+    [
+      "const byName = dynamodb.Table.fromTableArn(\n      this,\n      'Ledger',\n      `arn:aws:dynamodb:${this.region}:${this.account}:table/invoices`,\n    );",
+    ],
+    ["const byName = dynamodb.Table.fromTableAttributes(this, 'Ledger', { tableName: 'invoices' });"],
+  ])('declined for iam mode: %s', async (line) => {
+    const t = await invoices(imported(line), 'iam');
+    expect(t.fixable).toBe(false);
+    expect(t.blocker).toContain("worker-stack.ts imports this table by its name 'invoices'");
+    expect(t.blocker).toContain('an imported table knows no key, so those grants give no KMS action');
+  });
+
+  it('fixed with the default key policy, and where the import gives the key, names another table or grants nothing', async () => {
+    expect((await invoices(imported("const byName = dynamodb.Table.fromTableName(this, 'Ledger', 'invoices');"))).fixable).toBe(true);
+    const keyed = "const byName = dynamodb.Table.fromTableAttributes(this, 'Ledger', { tableName: 'invoices', encryptionKey: props.key });";
+    expect((await invoices(imported(keyed), 'iam')).fixable).toBe(true);
+    expect(
+      (await invoices(imported("const byName = dynamodb.Table.fromTableName(this, 'Ledger', 'invoices-archive');"), 'iam')).fixable,
+    ).toBe(true);
+    const readOnly = named(
+      project(
+        "const byName = dynamodb.Table.fromTableName(this, 'Ledger', 'invoices');\n    worker.addEnvironment('T', byName.tableName);",
+      ),
+    );
+    expect((await invoices(readOnly, 'iam')).fixable).toBe(true);
+  });
+});
