@@ -4,7 +4,8 @@
  * same facts give the same status in every vocabulary; only the words differ.
  */
 import { describe, expect, it } from 'vitest';
-import { WORDS as CFN, detectCloudFormation } from '../../src/formats/cloudformation/detect.js';
+import { WORDS as CFN } from '../../src/formats/cloudformation/words.js';
+import { detectCloudFormation } from '../../src/formats/cloudformation/detect.js';
 import { WORDS as PULUMI_YAML } from '../../src/formats/pulumi-yaml/detect.js';
 import { detectTerraform } from '../../src/formats/terraform/detect.js';
 import { WORDS as TF } from '../../src/formats/terraform/words.js';
