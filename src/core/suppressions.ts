@@ -103,7 +103,7 @@ const said = (what: string, reason: string | undefined) => (reason ? `${what} ($
  * DYNAMODB_TABLE_ENCRYPTED_KMS (or DYNAMODB_TABLE_MUST_BE_ENCRYPTED, that rule alone), and
  * `kmsfix: { ignore: true }`. `where` names the Metadata in the user's terms (AWS CDK's
  * `cfnOptions.metadata`, `addMetadata`; CloudFormation's `Metadata`): one reading for every format
- * that holds a Metadata as values (src/formats/cloudformation/detect.ts suppressionsOf, AWS CDK's).
+ * that holds a Metadata as values (src/formats/cloudformation/suppressions.ts suppressionsOf, AWS CDK's).
  */
 export function metadataSuppressions(md: Plain, where: string): Suppression[] {
   const found: Suppression[] = [];

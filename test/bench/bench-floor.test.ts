@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDense } from '../../bench/generate.mjs';
-import { runCli, snapshot } from '../helpers/cli-helper.js';
+import { runCli, snapshot, scanJson } from '../helpers/cli-helper.js';
 import { ROOT } from '../helpers/fixture-cases.js';
 
 const bench = (script: string, ...args: string[]) =>
@@ -48,8 +48,8 @@ describe('the bench floor helpers', () => {
   });
 
   it('rescan times a scan of the fixed tree, made after a scan of the input', async () => {
-    const scan = JSON.parse((await runCli(['scan', '--format', 'json', '--quiet', '.'], fixed)).stdout).summary;
-    const before = JSON.parse((await runCli(['scan', '--format', 'json', '--quiet', '.'], input)).stdout).summary;
+    const scan = (await scanJson(fixed, ['--quiet', '.'])).summary;
+    const before = (await scanJson(input, ['--quiet', '.'])).summary;
     expect(scan.compliant).toBeGreaterThan(before.compliant);
     const r = bench('rescan.mjs', input, fixed);
     expect(r.summary).toEqual(scan);

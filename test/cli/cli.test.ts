@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../src/cli.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
-import { runCli, snapshot } from '../helpers/cli-helper.js';
+import { runCli, snapshot, scanJson } from '../helpers/cli-helper.js';
 
 const CF = path.join(FIXTURES, 'cloudformation');
 
@@ -109,7 +109,7 @@ describe('kmsfix scan', () => {
     }
     writeFileSync(path.join(dir, '.gitignore'), 'generated/\n');
     mkdirSync(path.join(dir, '.git'));
-    const out = JSON.parse((await runCli(['scan', '--format', 'json'], dir)).stdout);
+    const out = await scanJson(dir);
     expect(out.tables.map((x: { file: string }) => x.file)).toEqual(['src/t.yaml']);
     const r = await runCli(['scan', 'nope'], dir);
     expect(r.code).toBe(2);
@@ -239,7 +239,7 @@ describe('kmsfix fix', () => {
   it('global tables it cannot fully fix are left untouched with what to do by hand', async () => {
     const dir = tmp();
     cpSync(path.join(CF, 'global-table-multi-region', 'input.yaml'), path.join(dir, 'g.yaml'));
-    const out = JSON.parse((await runCli(['scan', '--format', 'json'], dir)).stdout);
+    const out = await scanJson(dir);
     const g = out.tables.find((t: { address: string }) => t.address === 'Accounts');
     expect(g).toMatchObject({ type: 'AWS::DynamoDB::GlobalTable', status: 'aws-managed', fixable: false });
     expect(g.message).toContain('us-east-1, eu-west-1');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Parsed, parse } from '../../src/cli.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
-import { GIT_ENV, runCli, snapshot } from '../helpers/cli-helper.js';
+import { GIT_ENV, runCli, snapshot, scanJson } from '../helpers/cli-helper.js';
 
 const CF = path.join(FIXTURES, 'cloudformation');
 
@@ -264,7 +264,7 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     );
     // The folder holding them: each repository's file found inside it, the same report.
     expect(await runCli(['scan', '.'], src)).toEqual(text);
-    const json = JSON.parse((await runCli(['scan', '--format', 'json', 'a', 'b'], src)).stdout);
+    const json = await scanJson(src, ['a', 'b']);
     expect(statuses(json)).toEqual([
       'a/infra/app.yaml OrdersTable suppressed',
       'a/infra/managed.yaml ByAlias aws-managed',
@@ -323,7 +323,7 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     writeFileSync(path.join(dir, 'infra', '.kmsfix.yml'), 'skip_table: ["By*"]\n');
     mkdirSync(path.join(dir, 'other'));
     cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'other', 'app.yaml'));
-    const json = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout);
+    const json = await scanJson(dir, ['.']);
     expect(statuses(json)).toEqual([
       'other/app.yaml OrdersTable suppressed',
       'infra/app.yaml OrdersTable aws-owned',
@@ -338,10 +338,10 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     expect(snapshot(dir)).toEqual(before);
     // Its exclude is relative to its own folder.
     writeFileSync(path.join(dir, 'infra', '.kmsfix.yml'), 'exclude: [managed.yaml]\n');
-    const excluded = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout);
+    const excluded = await scanJson(dir, ['.']);
     expect(statuses(excluded)).toEqual(['other/app.yaml OrdersTable suppressed', 'infra/app.yaml OrdersTable aws-owned']);
     // A flag given on the command line still applies to every file's part.
-    const flag = JSON.parse((await runCli(['scan', '--format', 'json', '--skip-table', 'NoKey', '.'], dir)).stdout);
+    const flag = await scanJson(dir, ['--skip-table', 'NoKey', '.']);
     expect(statuses(flag)).toEqual(['other/app.yaml OrdersTable suppressed', 'infra/app.yaml OrdersTable aws-owned']);
   });
 
@@ -365,7 +365,7 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(dir, 'tests', 'fx', 'app.yaml'));
     writeFileSync(path.join(dir, 'infra', '.kmsfix.yml'), 'include_tests: false\n');
     writeFileSync(path.join(dir, 'tests', 'fx', '.kmsfix.yml'), 'include_tests: false\n');
-    const json = JSON.parse((await runCli(['scan', '--format', 'json', '--exclude', 'infra/managed.yaml', '.'], dir)).stdout);
+    const json = await scanJson(dir, ['--exclude', 'infra/managed.yaml', '.']);
     expect(json.tables.map((t: { file: string; fixable: boolean }) => `${t.file} ${t.fixable}`)).toEqual([
       'infra/app.yaml true',
       'tests/fx/app.yaml false',
@@ -379,7 +379,7 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     repo(undefined, '.kmsfix.yml', path.join(outer, 'r1'));
     // A repository vendored inside r1 (a submodule): r1's governing file reaches it too.
     repo(undefined, '.kmsfix.yml', path.join(outer, 'r1', 'vendor', 'lib'));
-    const json = JSON.parse((await runCli(['scan', '--format', 'json', '.'], outer)).stdout);
+    const json = await scanJson(outer, ['.']);
     expect(statuses(json)).toEqual([
       'r1/infra/app.yaml OrdersTable suppressed',
       'r1/infra/managed.yaml ByAlias aws-managed',
@@ -395,11 +395,11 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     expect(dry.stdout).toContain(arn);
     expect(dry.stdout).not.toMatch(/AWS::KMS::Key|aws_kms_key/);
     // A repository named alone is governed by what its own search finds (none: it stops at its root), as it was.
-    const alone = JSON.parse((await runCli(['scan', '--format', 'json', '.'], path.join(outer, 'r1'))).stdout);
+    const alone = await scanJson(path.join(outer, 'r1'), ['.']);
     expect(statuses(alone)[0]).toBe('infra/app.yaml OrdersTable aws-owned');
     // A repository with a file of its own: its file governs it (the nearest), the one above the others.
     repo('skip_table: ["By*"]\n', '.kmsfix.yml', path.join(outer, 'r2'));
-    const both = JSON.parse((await runCli(['scan', '--format', 'json', '.'], outer)).stdout);
+    const both = await scanJson(outer, ['.']);
     expect(statuses(both).filter((t) => t.startsWith('r2/') || t.startsWith('r1/infra/app'))).toEqual([
       'r1/infra/app.yaml OrdersTable suppressed',
       'r2/infra/app.yaml OrdersTable aws-owned',
@@ -618,7 +618,7 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
   it('a configuration file is one however it is: excluded, git-ignored, a symbolic link, a folder (an error); the folder and its parent agree', async () => {
     const dir = repo();
     writeFileSync(path.join(dir, 'infra', '.kmsfix.yml'), 'skip_table: [Orders*]\n');
-    const scan = async (...args: string[]) => statuses(JSON.parse((await runCli(['scan', '--format', 'json', ...args], dir)).stdout));
+    const scan = async (...args: string[]) => statuses(await scanJson(dir, [...args]));
     const applied = 'infra/app.yaml OrdersTable suppressed';
     // --exclude '*.yml' leaves out templates, not configuration files.
     expect(await scan('--exclude', '*.yml', '.')).toContain(applied);
@@ -631,7 +631,7 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     writeFileSync(path.join(dir, 'shared.yml'), 'skip_table: [Orders*]\n');
     rmSync(path.join(dir, 'infra', '.kmsfix.yml'));
     symlinkSync('../shared.yml', path.join(dir, 'infra', '.kmsfix.yml'));
-    const linked = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout);
+    const linked = await scanJson(dir, ['.']);
     expect(statuses(linked)).toContain(applied);
     expect(linked.notes).toEqual([]);
     // A folder of the name: its folder's error (exit 2), named from either path; its files are not read.
@@ -652,7 +652,7 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     repo('skip_table: ["By*"]\nexclude: [infra/other.yaml]\n', '.kmsfix.yml', path.join(src, 'payments'));
     cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(src, 'payments', 'infra', 'other.yaml'));
     symlinkSync('payments', path.join(src, 'current'));
-    const json = JSON.parse((await runCli(['scan', '--format', 'json', 'current', 'payments'], src)).stdout);
+    const json = await scanJson(src, ['current', 'payments']);
     expect(json.summary).toMatchObject({ files: 2, tables: 4 });
     expect(statuses(json)[0]).toBe('payments/infra/app.yaml OrdersTable aws-owned');
     const patch = await runCli(['fix', '--patch', '-', 'current', 'payments'], src);
@@ -684,7 +684,7 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     const payments = repo(undefined, '.kmsfix.yml', path.join(src, 'payments'));
     writeFileSync(path.join(payments, 'infra', '.kmsfix.yml'), 'skip_table: ["By*"]\n');
     symlinkSync('payments', path.join(src, 'current'));
-    const json = JSON.parse((await runCli(['scan', '--format', 'json', 'payments', 'current/infra'], src)).stdout);
+    const json = await scanJson(src, ['payments', 'current/infra']);
     expect(json.summary).toMatchObject({ files: 2 });
   });
 
@@ -780,7 +780,7 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     const odd = path.join(dir, 'svc:9:9: x');
     mkdirSync(odd);
     writeFileSync(path.join(odd, '.kmsfix.yml'), 'key_stratgy: shared\n');
-    const oddErrors = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout).errors;
+    const oddErrors = (await scanJson(dir, ['.'])).errors;
     expect(oddErrors[1]).toEqual(
       expect.objectContaining({
         file: 'svc:9:9: x/.kmsfix.yml',
@@ -845,7 +845,7 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
     cpSync(path.join(CF, 'yaml-no-sse', 'input.yaml'), path.join(deep, 'infra', 'deep', 'app.yaml'));
     writeFileSync(path.join(deep, 'infra', '.kmsfix.yml'), 'key_stratgy: shared\n');
     writeFileSync(path.join(deep, 'infra', 'deep', '.kmsfix.yml'), 'include_tests: false\n');
-    const nested = JSON.parse((await runCli(['scan', '--format', 'json', '.'], deep)).stdout);
+    const nested = await scanJson(deep, ['.']);
     expect(statuses(nested)).toEqual(['infra/deep/app.yaml OrdersTable aws-owned']);
     expect(nested.errors.map((e: { message: string }) => e.message)).toEqual([
       expect.stringContaining('governs (infra) were not read (but for infra/deep, read with a configuration file of its own)'),
@@ -880,11 +880,11 @@ describe('each file governed by its nearest .kmsfix.yml: one run over repositori
       // Side by side, not nested in the summary's brackets (`28 not scanned (14 by trivy, 14 by checkov))`).
       /\n28 tables in 2 files: 0 compliant, 28 non-compliant \(\d+ fixable, 14 not scanned by trivy, 14 not scanned by checkov\), 0 errors\n$/,
     );
-    const json = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout);
+    const json = await scanJson(dir, ['.']);
     expect(json.summary).toMatchObject({ notScanned: 28, profile: 'trivy, checkov', notScannedBy: { trivy: 14, checkov: 14 } });
     // One profile: named alone, as before.
     writeFileSync(path.join(dir, 'b', '.kmsfix.yml'), 'profile: trivy\n');
-    const one = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout);
+    const one = await scanJson(dir, ['.']);
     expect(one.summary).toMatchObject({ notScanned: 28, profile: 'trivy' });
     expect(one.summary.notScannedBy).toBeUndefined();
     expect((await runCli(['scan', '.'], dir)).stdout).toContain(', 28 not scanned by trivy), 0 errors\n');

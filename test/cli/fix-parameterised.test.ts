@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli-helper.js';
+import { runCli, scanJson } from '../helpers/cli-helper.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
 
 function tree(): string {
@@ -25,7 +25,7 @@ interface Out {
 
 describe('--fix-parameterised', () => {
   it('scan: the status from the default, with the parameter named; not fixable; Fn::If between two non-compliant values left to its condition', async () => {
-    const out = JSON.parse((await runCli(['scan', '--format', 'json'], tree())).stdout) as Out;
+    const out = (await scanJson(tree())) as Out;
     const by = Object.fromEntries(out.tables.map((t) => [t.address, t]));
     expect(by.SseOff.status).toBe('aws-owned');
     expect(by.SseOff.message).toMatch(/^SSEEnabled is false, decided by parameter EnableSSE's default \(false\)/);

@@ -1,27 +1,22 @@
 /** --kms-key-arn validated: ARNs, alias names and each format's expressions; a table whose file cannot take the value is declined. */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { processMemory } from '../../src/engine/memory.js';
 import { describe, expect, it } from 'vitest';
 import { keyArnKinds, keyArnProblem, keyArnUsage } from '../../src/rule/keyArn.js';
 import { commitMessage, commitText } from '../../src/report/commitMessage.js';
-import { FIXTURES } from '../helpers/fixture-cases.js';
-import { runCli, snapshot } from '../helpers/cli-helper.js';
+import { runCli, snapshot, scanJson, copyTree, tempDir } from '../helpers/cli-helper.js';
 
 const ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const TF = 'resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n}\n';
 
 /** A CloudFormation YAML template, a JSON one, a serverless.yml and a Terraform module. */
 function mixed(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-arn-'));
-  const cf = (c: string, f: string, to: string) => {
-    mkdirSync(path.dirname(path.join(dir, to)), { recursive: true });
-    cpSync(path.join(FIXTURES, 'cloudformation', c, f), path.join(dir, to));
-  };
-  cf('yaml-no-sse', 'input.yaml', 'cfn/t.yaml');
-  cf('json-4space', 'input.json', 'cfn/j.json');
-  cf('serverless', 'input.yml', 'sls/serverless.yml');
+  const dir = copyTree(tempDir('arn'), {
+    'cfn/t.yaml': 'cloudformation/yaml-no-sse/input.yaml',
+    'cfn/j.json': 'cloudformation/json-4space/input.json',
+    'sls/serverless.yml': 'cloudformation/serverless/input.yml',
+  });
   // What the expressions below name is declared (kms-key-arn-declared.test.ts: what is not, is declined).
   const edit = (file: string, from: string, to: string) => writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
   edit(path.join(dir, 'cfn/t.yaml'), 'Parameters:\n', 'Parameters:\n  TableKeyArn:\n    Type: String\n');
@@ -130,7 +125,7 @@ describe('fix --kms-key-arn', () => {
     expect(r.stderr).toContain('not fixed: tf/main.tf:5  aws_dynamodb_table.t  aws-owned');
     expect(r.stderr).toContain("--kms-key-arn !Ref TableKeyArn cannot be written here: Terraform takes a key's ARN");
     // Fixed tables rescan customer-managed (the intrinsic is read back as a key reference).
-    const scan = JSON.parse((await runCli(['scan', '--format', 'json', 'cfn'], dir)).stdout);
+    const scan = await scanJson(dir, ['cfn']);
     expect(scan.tables.map((t: { status: string }) => t.status)).toEqual(['customer-managed', 'customer-managed']);
   });
 

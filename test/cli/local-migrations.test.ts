@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GIT_ENV, runCli } from '../helpers/cli-helper.js';
+import { GIT_ENV, runCli, scanJson } from '../helpers/cli-helper.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
 
 const INPUT = path.join(FIXTURES, 'cloudformation/serverless-dynamodb-local/input.yml');
@@ -29,7 +29,7 @@ interface Out {
 
 describe('serverless-dynamodb-local', () => {
   it('scan: a fixable table of the service says its local migration breaks; a compliant one does not', async () => {
-    const out = JSON.parse((await runCli(['scan', '--format', 'json'], service())).stdout) as Out;
+    const out = (await scanJson(service())) as Out;
     const by = Object.fromEntries(out.tables.map((t) => [t.address, t]));
     expect(by.OrdersTable.fixable).toBe(true);
     expect(by.OrdersTable.message).toContain(NOTE);
@@ -40,10 +40,10 @@ describe('serverless-dynamodb-local', () => {
   it('the fork serverless-dynamodb in a plain plugin list is named; without such a plugin nothing is said', async () => {
     const fork = readFileSync(INPUT, 'utf8').replace(/plugins:\n(?: .*\n)+/, 'plugins:\n  - serverless-offline\n  - serverless-dynamodb\n');
     expect(fork).toContain('  - serverless-dynamodb\n');
-    const out = JSON.parse((await runCli(['scan', '--format', 'json'], service(fork))).stdout) as Out;
+    const out = (await scanJson(service(fork))) as Out;
     expect(out.tables.find((t) => t.address === 'OrdersTable')!.message).toContain('Local development: serverless-dynamodb passes');
     const none = readFileSync(INPUT, 'utf8').replace('    - serverless-dynamodb-local\n', '');
-    const plain = JSON.parse((await runCli(['scan', '--format', 'json'], service(none))).stdout) as Out;
+    const plain = (await scanJson(service(none))) as Out;
     expect(plain.tables.find((t) => t.address === 'OrdersTable')!.message).not.toContain('Local development');
   });
 
@@ -56,10 +56,10 @@ describe('serverless-dynamodb-local', () => {
     );
     expect(withPlugin).not.toBe(ts);
     writeFileSync(path.join(dir, 'serverless.ts'), withPlugin);
-    const out = JSON.parse((await runCli(['scan', '--format', 'json'], dir)).stdout) as Out;
+    const out = (await scanJson(dir)) as Out;
     expect(out.tables.find((t) => t.address === 'ShopItemsTable')!.message).toContain(NOTE);
     writeFileSync(path.join(dir, 'serverless.ts'), ts);
-    const plain = JSON.parse((await runCli(['scan', '--format', 'json'], dir)).stdout) as Out;
+    const plain = (await scanJson(dir)) as Out;
     expect(plain.tables.find((t) => t.address === 'ShopItemsTable')!.message).not.toContain('Local development');
   });
 

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GIT_ENV, runCli } from '../helpers/cli-helper.js';
+import { GIT_ENV, runCli, scanJson } from '../helpers/cli-helper.js';
 
 const ROOT = `provider "aws" {
   region = "us-east-1"
@@ -67,7 +67,7 @@ describe('a module call fixed through its module', () => {
 
   it('the JSON report names the module table on the call (scan and fix) and has the note', async () => {
     const dir = project();
-    const scan = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout);
+    const scan = await scanJson(dir, ['.']);
     const call = scan.tables.find((t: { address: string }) => t.address === 'module.orders');
     expect(call.through).toEqual({ file: 'modules/db/main.tf', address: 'aws_dynamodb_table.this' });
     expect(scan.tables.find((t: { address: string }) => t.address === 'aws_dynamodb_table.this').through).toBeUndefined();
@@ -99,7 +99,7 @@ describe('a module call fixed through its module', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(NOTE('this run gave'));
     expect(r.stderr).not.toContain('not fixed:');
-    const after = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout);
+    const after = await scanJson(dir, ['.']);
     expect(after.summary.nonCompliant).toBe(0);
 
     const repo = project();

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../helpers/fixture-cases.js';
-import { runCli } from '../helpers/cli-helper.js';
+import { runCli, scanJson } from '../helpers/cli-helper.js';
 import { noteLines } from '../../src/report/noteLines.js';
 
 function tree(cdk: number, pulumi: number): string {
@@ -40,7 +40,7 @@ describe('the note flood', () => {
     const v = await runCli(['scan', '-v'], dir);
     expect(notesOf(v.stderr).length).toBe(15);
     expect(v.stdout).toMatch(/, 0 errors\n$/);
-    const json = JSON.parse((await runCli(['scan', '--format', 'json'], dir)).stdout);
+    const json = await scanJson(dir);
     expect(json.notes.length).toBe(15);
     const fix = await runCli(['fix', '--dry-run'], dir);
     expect(notesOf(fix.stderr)).toContain('... and 3 more such notes (-v lists them)');

@@ -9,17 +9,12 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GIT_ENV, runCli } from '../helpers/cli-helper.js';
+import { GIT_ENV, runCli, scanJson, tempTree } from '../helpers/cli-helper.js';
 
 const LABEL = 'Permissions boundary: roles beside this table have one (';
 
 function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-boundary-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
+  return tempTree('boundary', files);
 }
 
 interface Out {
@@ -28,7 +23,7 @@ interface Out {
 }
 
 async function tables(dir: string): Promise<Record<string, Out['tables'][number]>> {
-  const out = JSON.parse((await runCli(['scan', '--format', 'json'], dir)).stdout) as Out;
+  const out = (await scanJson(dir)) as Out;
   return Object.fromEntries(out.tables.map((t) => [t.address, t]));
 }
 
@@ -297,7 +292,7 @@ describe('permissions boundaries beside a table', () => {
     }
     files['d/main.tf'] = TF_TABLE;
     files['d/other.tf'] = 'resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n';
-    const out = JSON.parse((await runCli(['scan', '--format', 'json'], project(files))).stdout) as {
+    const out = (await scanJson(project(files))) as {
       tables: { file: string; address: string; cautions?: string[] }[];
     };
     const byFile = Object.fromEntries(out.tables.map((t) => [t.file, t.cautions]));

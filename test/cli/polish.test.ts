@@ -2,22 +2,15 @@
  * Output and CLI polish: --output FILE, --patch -, profile verdicts, short lines and --verbose, -q,
  * help, colours, unknown flags, and summaries that say what was written.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../src/cli.js';
 import { colorWanted } from '../../src/cli/output.js';
-import { FIXTURES } from '../helpers/fixture-cases.js';
-import { runCli, snapshot } from '../helpers/cli-helper.js';
+import { runCli, snapshot, copyTree, tempDir } from '../helpers/cli-helper.js';
 
 function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-polish-'));
-  for (const [to, from] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, to)), { recursive: true });
-    cpSync(path.join(FIXTURES, from), path.join(dir, to));
-  }
-  return dir;
+  return copyTree(tempDir('polish'), files);
 }
 
 const NO_SSE = 'cloudformation/yaml-no-sse/input.yaml';

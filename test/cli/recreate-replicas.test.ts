@@ -8,7 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli-helper.js';
+import { runCli, scanJson } from '../helpers/cli-helper.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
 
 const CASE = path.join(FIXTURES, 'terraform/replica-providers');
@@ -28,7 +28,7 @@ describe('--recreate-replicas', () => {
     const refused = await runCli(['scan', '--recreate-replicas'], dir);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--recreate-replicas is an option of fix');
-    const out = JSON.parse((await runCli(['scan', '--format', 'json'], dir)).stdout) as {
+    const out = (await scanJson(dir)) as {
       tables: { address: string; fixable: boolean; message: string }[];
     };
     expect(out.tables.map((t) => [t.address, t.fixable])).toEqual([['aws_dynamodb_table.global', false]]);
@@ -82,7 +82,7 @@ describe('--recreate-replicas', () => {
     ]) {
       const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-replicas-'));
       writeFileSync(path.join(dir, 'main.tf'), text);
-      const scan = JSON.parse((await runCli(['scan', '--format', 'json'], dir)).stdout) as {
+      const scan = (await scanJson(dir)) as {
         tables: { fixable: boolean; message: string }[];
       };
       expect(scan.tables.map((t) => t.fixable)).toEqual([false]);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { skippedBy } from '../../src/rule/skip.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
-import { GIT_ENV, runCli } from '../helpers/cli-helper.js';
+import { GIT_ENV, runCli, scanJson } from '../helpers/cli-helper.js';
 
 const TEMPLATE = readFileSync(path.join(FIXTURES, 'cloudformation', 'yaml-no-sse', 'input.yaml'));
 
@@ -20,9 +20,7 @@ function tree(files: string[]): string {
 }
 
 const files = async (args: string[], cwd: string, env: Record<string, string> = {}) =>
-  (JSON.parse((await runCli(['scan', '--format', 'json', ...args], cwd, undefined, env)).stdout).tables as { file: string }[]).map(
-    (t) => t.file,
-  );
+  ((await scanJson(cwd, args, env)).tables as { file: string }[]).map((t) => t.file);
 
 /** A git repository holding `files` (none tracked), its user's own configuration files out of the way. */
 function repo(files: string[]): { dir: string; env: Record<string, string>; git: (...args: string[]) => void } {
@@ -79,7 +77,7 @@ describe('--skip-table PATTERN', () => {
     const r = await runCli(['scan', '--skip-table', 'OrdersTable'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('t.yaml:11  OrdersTable  suppressed  Skipped by --skip-table OrdersTable');
-    const json = JSON.parse((await runCli(['scan', '--format', 'json', '--skip-table', 'Orders*'], dir)).stdout);
+    const json = await scanJson(dir, ['--skip-table', 'Orders*']);
     expect(json.tables[0]).toMatchObject({ status: 'suppressed', compliant: true, fixable: false });
     expect(json.tables[0].message).toContain('without it: aws-owned');
     const fix = await runCli(['fix', '--yes', '--skip-table', 'Orders*'], dir);

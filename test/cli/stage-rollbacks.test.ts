@@ -4,11 +4,11 @@
  * file's repository names it (file:line), in --patch-dir's mail and --commit's commit alike; another repository's not.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { runCli } from '../helpers/cli-helper.js';
+import { runCli, writeTree } from '../helpers/cli-helper.js';
 
 const ENV = {
   GIT_AUTHOR_NAME: 'Dev',
@@ -28,10 +28,7 @@ const PIPELINE =
   '      Stages:\n        - Name: Deploy\n          OnFailure:\n            Result: ROLLBACK\n          Actions: []\n';
 
 function repo(dir: string, files: Record<string, string>): string {
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), text);
-  }
+  writeTree(dir, files);
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'add', '.');
   git(dir, 'commit', '-q', '-m', 'init');

@@ -66,6 +66,7 @@ describe('a one-file scan loads only what it uses', () => {
     for (const unused of [
       'src/formats/terraform/fix.ts',
       'src/formats/terraform/inputs.ts',
+      'src/formats/terraform/moduleScope.ts',
       'src/formats/terraform/evaluate.ts',
       'src/core/apply.ts',
     ])

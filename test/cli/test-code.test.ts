@@ -2,26 +2,20 @@
  * Test code (issue 13): tables below test/, tests/, __tests__/ or in *.test.ts / *.spec.ts files are
  * scanned and reported, but fixed only with --include-tests; the summary says how many were left.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isTestPath } from '../../src/io/discover.js';
-import { runCli } from '../helpers/cli-helper.js';
-import { FIXTURES } from '../helpers/fixture-cases.js';
+import { runCli, scanJson, copyTree, tempDir } from '../helpers/cli-helper.js';
 
 function tree(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-tests-'));
-  const put = (fixture: string, to: string) => {
-    mkdirSync(path.dirname(path.join(dir, to)), { recursive: true });
-    cpSync(path.join(FIXTURES, fixture), path.join(dir, to));
-  };
-  put('cloudformation/yaml-no-sse/input.yaml', 'infra/app.yaml');
-  put('cloudformation/yaml-no-sse/input.yaml', 'infra/tests/fixture.yaml');
-  put('typescript/cdk-table-namespace/input.ts', 'lib/orders.ts');
-  put('typescript/cdk-table-namespace/input.ts', 'lib/orders.test.ts');
-  put('terraform/no-sse-block/input.tf', '__tests__/main.tf');
-  return dir;
+  return copyTree(tempDir('tests'), {
+    'infra/app.yaml': 'cloudformation/yaml-no-sse/input.yaml',
+    'infra/tests/fixture.yaml': 'cloudformation/yaml-no-sse/input.yaml',
+    'lib/orders.ts': 'typescript/cdk-table-namespace/input.ts',
+    'lib/orders.test.ts': 'typescript/cdk-table-namespace/input.ts',
+    '__tests__/main.tf': 'terraform/no-sse-block/input.tf',
+  });
 }
 
 describe('test code', () => {
@@ -63,7 +57,7 @@ describe('test code', () => {
     expect(out.summary).toMatchObject({ fixable: 2, inTests: 3 });
     const text = await runCli(['scan'], dir);
     expect(text.stdout).toContain('(2 fixable, 3 more in test code, left alone without --include-tests)');
-    const all = JSON.parse((await runCli(['scan', '--format', 'json', '--include-tests'], dir)).stdout) as {
+    const all = (await scanJson(dir, ['--include-tests'])) as {
       summary: { fixable: number; inTests: number };
     };
     expect(all.summary).toMatchObject({ fixable: 5, inTests: 0 });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../helpers/fixture-cases.js';
-import { runCli } from '../helpers/cli-helper.js';
+import { runCli, scanJson } from '../helpers/cli-helper.js';
 
 const ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -32,7 +32,7 @@ describe('undeclared imports of a CDK v1 fix', () => {
     expect(notes(fix.stderr)[0]).toContain(
       "Undeclared imports: the fix imports @aws-cdk/aws-kms and @aws-cdk/aws-iam, which the project's package.json does not declare: declare them there at the version of @aws-cdk/aws-dynamodb",
     );
-    const scan = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout);
+    const scan = await scanJson(dir, ['.']);
     expect(scan.tables.every((t: { cautions?: string[] }) => t.cautions?.some((c) => c.startsWith('Undeclared imports:')))).toBe(true);
   });
 

@@ -5,14 +5,14 @@
  * UTF-16 file's bytes read as UTF-8), whatever the prefilter, the decoding and the size limits make of the file, and
  * the notes those of the long way (every file read again by unreadCdkApps).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accepts, run } from '../../src/engine/run.js';
 import { unreadCdkApps } from '../../src/io/cdkApps.js';
 import { discover, displayPath } from '../../src/io/discover.js';
 import { readCandidate } from '../../src/io/read.js';
+import { tempTree } from '../helpers/cli-helper.js';
 
 const TABLE =
   'name: orders\nruntime: yaml\nresources:\n  orders:\n    type: aws:dynamodb:Table\n    properties:\n      attributes:\n' +
@@ -46,11 +46,7 @@ const FILES: Record<string, Buffer> = {
 
 let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-app-notes-'));
-  for (const [rel, bytes] of Object.entries(FILES)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), bytes);
-  }
+  dir = tempTree('app-notes', FILES);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -4,8 +4,7 @@
  * terragrunt.hcl and atmos.yaml, each CDK stack for cdk.json and package.json), and a module's
  * var-file folders, answered from one listing of the module's folder.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contextFor, runDisk } from '../../src/engine/disk.js';
@@ -13,6 +12,7 @@ import { FORMATS, loadFormat } from '../../src/formats/index.js';
 import { callsOf } from '../../src/formats/terraform/callers.js';
 import { nearestProjectFile } from '../../src/io/project.js';
 import { discover } from '../../src/io/discover.js';
+import { tempDir, writeTree } from '../helpers/cli-helper.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -20,13 +20,9 @@ afterEach(() => {
 });
 
 function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-lookups-'));
+  const dir = tempDir('lookups');
   dirs.push(dir);
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
+  return writeTree(dir, files);
 }
 
 const fileAt = (dir: string, rel: string) => ({ path: rel, absPath: path.join(dir, rel), text: '' });

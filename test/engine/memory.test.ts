@@ -3,12 +3,10 @@
  * disk would hold beside the inputs, and a group's formats get them as siblings and project files
  * (DiskContext), so that a Terraform module in memory is fixed as it is on disk.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../src/engine/memory.js';
 import { run } from '../../src/engine/run.js';
+import { tempTree } from '../helpers/cli-helper.js';
 
 const TABLE = 'resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "id"\n}\n';
 const LOOSE =
@@ -23,11 +21,7 @@ async function both(files: Record<string, string>): Promise<{ memory: Record<str
     'fix',
   );
   expect(r.outcomes.flatMap((o) => (o.error ? [o.error] : []))).toEqual([]);
-  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-memory-'));
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-    writeFileSync(path.join(dir, p), text);
-  }
+  const dir = tempTree('memory', files);
   const d = await run(['.'], { cwd: dir, mode: 'fix', workers: 0, keyStrategy: 'per-table', acceptAwsManaged: false });
   expect(d.outcomes.flatMap((o) => (o.error ? [o.error] : []))).toEqual([]);
   const disk = Object.fromEntries(

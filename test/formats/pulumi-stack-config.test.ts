@@ -4,12 +4,10 @@
  * taken as a customer-managed key whatever the stacks set); the adversarial pass of session 47 (repro 06)
  * found a dev stack whose `requireObject` object had no `kmsKeyArn`: the AWS managed key there.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../src/engine/memory.js';
 import { run } from '../../src/engine/run.js';
+import { tempTree } from '../helpers/cli-helper.js';
 
 const ARN = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const PKG = JSON.stringify({ dependencies: { '@pulumi/aws': '^6.0.0', '@pulumi/pulumi': '^3.100.0' } });
@@ -376,11 +374,7 @@ ${config}resources:
 describe('a stack or config file kmsfix cannot read', () => {
   const GITCRYPT = Buffer.concat([Buffer.from('\u0000GITCRYPT\u0000'), Buffer.from([0x8a, 0x01, 0xff, 0x00, 0x42])]);
   const scanTree = async (files: Record<string, string | Buffer>) => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-stacks-'));
-    for (const [p, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-      writeFileSync(path.join(dir, p), text);
-    }
+    const dir = tempTree('stacks', files);
     const r = await run(['.'], { cwd: dir, mode: 'scan', workers: 0, acceptAwsManaged: false, keyStrategy: 'per-table' });
     return r.outcomes.flatMap((o) => o.tables);
   };

@@ -1,9 +1,9 @@
 /** Running the built CLI (bin/kmsfix.cjs, package.json "bin") as a user would, in a given folder. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT } from './fixture-cases.js';
+import { FIXTURES, ROOT } from './fixture-cases.js';
 
 export const BIN = path.join(ROOT, 'bin', 'kmsfix.cjs');
 
@@ -32,6 +32,40 @@ export function runCli(
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     child.stdin.end(input ?? '');
   });
+}
+
+/** `kmsfix scan --format json ...args` in `cwd` (with `env` over the test's environment): its JSON report, parsed. */
+// biome-ignore lint/suspicious/noExplicitAny: a report read as JSON.parse reads it, each test casting it to what it asks.
+export async function scanJson(cwd: string, args: string[] = [], env: Record<string, string> = {}): Promise<any> {
+  return JSON.parse((await runCli(['scan', '--format', 'json', ...args], cwd, undefined, env)).stdout);
+}
+
+/** A new temp folder, `kmsfix-<name>-...`. */
+export function tempDir(name: string): string {
+  return mkdtempSync(path.join(tmpdir(), `kmsfix-${name}-`));
+}
+
+/** Writes `files` (path under `dir` -> text or bytes) under `dir`, with their folders; `dir` returned. */
+export function writeTree(dir: string, files: Record<string, string | Buffer>): string {
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+/** A new temp folder (tempDir) holding `files` (writeTree). */
+export function tempTree(name: string, files: Record<string, string | Buffer>): string {
+  return writeTree(tempDir(name), files);
+}
+
+/** Copies files into `dir` (path under `dir` -> path under `from`, the fixtures by default), with their folders; `dir` returned. */
+export function copyTree(dir: string, files: Record<string, string>, from = FIXTURES): string {
+  for (const [to, src] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, to)), { recursive: true });
+    cpSync(path.join(from, src), path.join(dir, to));
+  }
+  return dir;
 }
 
 /** Every file under `dir` (but .git) and its bytes, to compare a tree before and after a run. */

@@ -4,13 +4,12 @@
  * says `lib/`, and kmsfix read none of it. The index is read without git; git is used here to write it.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseIndex } from '../../src/io/gitIndex.js';
 import { FIXTURES } from '../helpers/fixture-cases.js';
-import { runCli } from '../helpers/cli-helper.js';
+import { scanJson, tempTree } from '../helpers/cli-helper.js';
 
 const hasGit = (() => {
   try {
@@ -25,11 +24,7 @@ if (!hasGit) console.warn('test/io/git-index.test.ts: skipped, git is not instal
 const TEMPLATE = readFileSync(path.join(FIXTURES, 'cloudformation', 'yaml-no-sse', 'input.yaml'));
 
 function repo(files: Record<string, string | Buffer>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-git-index-'));
-  for (const [f, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    writeFileSync(path.join(dir, f), text);
-  }
+  const dir = tempTree('git-index', files);
   execFileSync('git', ['init', '-q', dir]);
   return dir;
 }
@@ -57,8 +52,7 @@ describe.skipIf(!hasGit)('the git index', () => {
     const dir = repo({ '.gitignore': 'lib/\n', 'lib/template.yaml': TEMPLATE, 'lib/untracked.yaml': TEMPLATE, 'svc/lib/t.yaml': TEMPLATE });
     git(dir, 'add', '.gitignore');
     git(dir, 'add', '-f', 'lib/template.yaml');
-    const files = async (args: string[], cwd: string) =>
-      (JSON.parse((await runCli(['scan', '--format', 'json', ...args], cwd)).stdout).tables as { file: string }[]).map((t) => t.file);
+    const files = async (args: string[], cwd: string) => ((await scanJson(cwd, [...args])).tables as { file: string }[]).map((t) => t.file);
     expect(await files(['.'], dir)).toEqual(['lib/template.yaml']);
     expect(await files(['lib'], dir)).toEqual(['lib/template.yaml']);
     // From a folder below the work tree's root.

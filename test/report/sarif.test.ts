@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { generateDense } from '../../bench/generate.mjs';
 import { FIXTURES, ROOT } from '../helpers/fixture-cases.js';
-import { runCli } from '../helpers/cli-helper.js';
+import { runCli, scanJson } from '../helpers/cli-helper.js';
 import { artifactUri, repoPath, sarifRoot } from '../../src/report/sarif.js';
 
 const require = createRequire(import.meta.url);
@@ -78,7 +78,7 @@ describe('--format sarif', () => {
     const run = log.runs[0];
     expect(run.tool.driver.name).toBe('kmsfix');
     expect(run.tool.driver.rules[0].properties.peerRules).toContain('CKV_AWS_119');
-    const scan = JSON.parse((await runCli(['scan', '--format', 'json'], dir)).stdout);
+    const scan = await scanJson(dir);
     const nonCompliant = scan.tables.filter((t: { compliant: boolean }) => !t.compliant);
     expect(run.results.length).toBe(nonCompliant.length);
     for (const res of run.results) {
@@ -131,7 +131,7 @@ describe('--format sarif', () => {
     const notification = run.invocations[0].toolExecutionNotifications.find((n: { level: string }) => n.level === 'error');
     expect(notification.locations[0].physicalLocation.artifactLocation.uri).toBe('bro%20ken%231.yaml');
     // The JSON report keeps the plain path.
-    const json = JSON.parse((await runCli(['scan', '--format', 'json'], dir)).stdout);
+    const json = await scanJson(dir);
     expect(json.tables.map((t: { file: string }) => t.file).sort()).toEqual([...names].sort());
   });
 
@@ -288,7 +288,7 @@ describe('SARIF paths from the root of the git work tree (session 64)', () => {
       expect(places(r.stdout), `${cwd} ${args.join(' ')}`).toEqual(expected);
     }
     // The text and JSON reports still name the path from the current folder.
-    const json = JSON.parse((await runCli(['scan', '--format', 'json'], path.join(root, 'infra'))).stdout);
+    const json = await scanJson(path.join(root, 'infra'));
     expect(json.tables.map((t: { file: string }) => t.file).sort()).toContain('app.yaml');
   });
 

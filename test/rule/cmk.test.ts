@@ -4,8 +4,9 @@
  * same facts give the same status in every vocabulary; only the words differ.
  */
 import { describe, expect, it } from 'vitest';
-import { WORDS as CFN, detectCloudFormation } from '../../src/formats/cloudformation/detect.js';
-import { WORDS as PULUMI_YAML } from '../../src/formats/pulumi-yaml/detect.js';
+import { WORDS as CFN } from '../../src/formats/cloudformation/words.js';
+import { detectCloudFormation } from '../../src/formats/cloudformation/detect.js';
+import { WORDS as PULUMI_YAML } from '../../src/formats/pulumi-yaml/words.js';
 import { detectTerraform } from '../../src/formats/terraform/detect.js';
 import { WORDS as TF } from '../../src/formats/terraform/words.js';
 import { WORDS as TS } from '../../src/formats/typescript/words.js';

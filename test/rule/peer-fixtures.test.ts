@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../src/engine/memory.js';
 import { PROFILES, type Profile } from '../../src/rule/peers/evaluate.js';
 import { families, fixtureCases } from '../helpers/fixture-cases.js';
-import { runCli } from '../helpers/cli-helper.js';
+import { runCli, scanJson } from '../helpers/cli-helper.js';
 
 const cases = families()
   .flatMap((f) => fixtureCases(f))
@@ -114,7 +114,7 @@ describe('peer behaviours through the CLI', () => {
       path.join(dir, 'open.yaml'),
       table('', '    Metadata:\n      cfn_nag:\n        rules_to_suppress:\n          - id: W74\n            reason: test data\n'),
     );
-    const s = JSON.parse((await runCli(['scan', '--format', 'json', 'open.yaml'], dir)).stdout).tables[0];
+    const s = (await scanJson(dir, ['open.yaml'])).tables[0];
     expect(s.status).toBe('suppressed');
     expect(s.peers['cfn-nag']).toEqual(['W74']);
   });

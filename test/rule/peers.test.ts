@@ -7,7 +7,7 @@ import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect } from 'vitest';
-import { runCli } from '../helpers/cli-helper.js';
+import { runCli, scanJson } from '../helpers/cli-helper.js';
 import { PEERS, itPeers } from '../helpers/peer-cases.js';
 
 /** A copy to fix: the peer cases are kept read-only, and kmsfix never replaces a read-only file. */
@@ -199,7 +199,7 @@ describe('peer verdicts on the peers own fixtures', () => {
     const tmp = mkdtempSync(path.join(tmpdir(), 'kmsfix-pulumi-'));
     copyWritable(path.join(PEERS, dir, 'positive.yaml'), path.join(tmp, 'Pulumi.yaml'));
     expect((await runCli(['fix', '--yes'], tmp)).code).toBe(0);
-    const after = JSON.parse((await runCli(['scan', '--format', 'json'], tmp)).stdout).tables as JsonTable[];
+    const after = (await scanJson(tmp)).tables as JsonTable[];
     expect(after.map((t) => [t.status, Object.values(t.peers).flat()])).toEqual([
       ['customer-managed', []],
       ['customer-managed', []],
@@ -253,10 +253,10 @@ describe('peer verdicts on the peers own fixtures', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-peers-'));
     const files = [...new Set(CFN.map((r) => r.file))];
     for (const f of files) copyWritable(path.join(PEERS, f), path.join(dir, f.replace(/\//g, '__')));
-    const before = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout).tables as JsonTable[];
+    const before = (await scanJson(dir, ['.'])).tables as JsonTable[];
     const fix = await runCli(['fix', '--yes', '.'], dir);
     expect(fix.code, fix.stderr).toBe(0);
-    const after = JSON.parse((await runCli(['scan', '--format', 'json', '.'], dir)).stdout).tables as JsonTable[];
+    const after = (await scanJson(dir, ['.'])).tables as JsonTable[];
     const fixed = before.filter((t) => t.status === 'aws-owned' || t.status === 'aws-managed');
     expect(fixed.length).toBeGreaterThan(15);
     for (const t of fixed) {

@@ -27,7 +27,7 @@ import { APPSYNC, ROLES_PER_FUNCTION, pluginsOf } from '../serverless/plugins.js
 import { type FileRef, type FileValues, fileRefOf, refKey } from '../serverless/fileValues.js';
 
 /**
- * A template as these readers ask it: the CloudFormation family's (cloudformation/detect.ts CfnTemplate), or a
+ * A template as these readers ask it: the CloudFormation family's (cloudformation/tableTypes.ts CfnTemplate), or a
  * serverless.ts's service read as a node tree by the TypeScript family (typescript/serviceRoles.ts).
  */
 export interface IamTemplate {

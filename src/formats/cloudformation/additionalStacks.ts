@@ -8,7 +8,7 @@
  * its own: its tables are reported under the stack's name, and a fix puts their keys there.
  */
 import { child, resolveAlias, type CMap, type CNode } from '../yaml/tree.js';
-import type { CfnTemplate } from './detect.js';
+import type { CfnTemplate } from './tableTypes.js';
 
 /** The stack a template's Resources are deployed in, when it is one of custom.additionalStacks. */
 export interface AdditionalStack {

@@ -20,7 +20,7 @@ import { GLOBAL_TABLES_PLUGIN, type Obstacle } from '../../rule/facts.js';
 import { apiGrant, globalTablesPlugin } from '../../rule/blockers.js';
 import { matches, SIGNS, type Sign } from '../../rule/apiGlobalTables.js';
 import { child, scalarString, type CNode } from '../yaml/tree.js';
-import type { CfnTemplate } from './detect.js';
+import type { CfnTemplate } from './tableTypes.js';
 import { servicePlugins } from './cautions.js';
 import { iamStatements, resourceItems, tableRefs, tablesOf, type IamStatement, type ResourceItem } from '../cfn-values/iamStatements.js';
 

@@ -5,7 +5,7 @@
  */
 import { type Caution, LOCAL_MIGRATION_PLUGIN } from '../../rule/facts.js';
 import { type CNode, child, resolveAlias, scalarString } from '../yaml/tree.js';
-import type { CfnTemplate } from './detect.js';
+import type { CfnTemplate } from './tableTypes.js';
 import { ROLES_PER_FUNCTION, pluginsOf } from '../serverless/plugins.js';
 
 /** The plugins a serverless.yml lists (serverless/plugins.ts); none for another template. */

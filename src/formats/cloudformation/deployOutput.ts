@@ -23,7 +23,7 @@ import { isFixableStatus } from '../../rule/status.js';
 import { escapeRegExp } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { type CMap, type CNode, child, pair, resolveAlias, scalarString } from '../yaml/tree.js';
-import type { CfnDetection, CfnTable } from './detect.js';
+import type { CfnDetection, CfnTable } from './tableTypes.js';
 
 /**
  * The property `sam package` rewrites to the object it uploads, by resource type (samcli/lib/package/

@@ -18,7 +18,7 @@ import {
 import { snippet } from '../yaml/scalars.js';
 import { child, resolveAlias, scalarString, type CNode } from '../yaml/tree.js';
 import { servicePlugins } from './cautions.js';
-import type { CfnTemplate } from './detect.js';
+import type { CfnTemplate } from './tableTypes.js';
 
 /** The effect on each table of the template (by logical ID and type), or undefined when there is none. */
 export type IfElseTables = (id: string, type: string) => IfElseEffect | undefined;

@@ -13,7 +13,7 @@ import { globalTablesPlugin } from '../../rule/blockers.js';
 import { GLOBAL_TABLES_PLUGIN, LOCAL_MIGRATION_PLUGIN } from '../../rule/facts.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { pair, parseYaml, type CNode } from '../yaml/tree.js';
-import type { CfnDetection, CfnTemplate } from './detect.js';
+import type { CfnDetection, CfnTemplate } from './tableTypes.js';
 import { includedGrants, mayGrantGlobalTables, type ApiGlobalTables } from './apiGlobalTables.js';
 import { serviceBoundaries } from './cautions.js';
 import { tablesOf } from '../cfn-values/iamStatements.js';

@@ -1,6 +1,7 @@
 /** The CloudFormation family: CloudFormation and SAM templates (YAML, JSON) and serverless.yml. */
 import type { DiskContext, Format, SourceFile } from '../../core/types.js';
-import { detectCloudFormation, type CfnDetection } from './detect.js';
+import { detectCloudFormation } from './detect.js';
+import type { CfnDetection } from './tableTypes.js';
 import { referencedIds } from '../cfn-values/intrinsics.js';
 import { embeddedTables, templateStrings } from './embedded.js';
 import { withIncludes } from './includes.js';

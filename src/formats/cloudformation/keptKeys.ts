@@ -15,7 +15,8 @@ import type { LineIndex } from '../../core/text.js';
 import type { Caution } from '../../rule/facts.js';
 import { policyRetention } from '../yaml/cfnKeyResources.js';
 import { child, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
-import { type CfnTable, keyNodesOf } from './detect.js';
+import type { CfnTable } from './tableTypes.js';
+import { keyNodesOf } from './globalReplicas.js';
 import { intrinsicArg, intrinsicName, referencedIds, scalarValue } from '../cfn-values/intrinsics.js';
 import { keeps } from './retention.js';
 

@@ -6,7 +6,7 @@
 import { copiedValue } from '../cfn-values/copied.js';
 import { child, ownPair, scalarString } from '../yaml/tree.js';
 import { Intrinsic, YamlAlias, type Value } from '../yaml/values.js';
-import type { CfnTable } from './detect.js';
+import type { CfnTable } from './tableTypes.js';
 
 /**
  * A table's `Tags`: an AWS::DynamoDB::Table's list (or the function that gives it, `!If [...]`) as written; a SAM

@@ -7,7 +7,8 @@ import { backedUp, holdsBackupGrantWords, onDemandBackups } from './backupSelect
 import { notFalse } from '../yaml/scalars.js';
 import { child, resolveAlias, scalarString, type CNode } from '../yaml/tree.js';
 import { policyRetention, strongestRetention, type KeyRetention } from '../yaml/cfnKeyResources.js';
-import { type CfnTable, yaml11 } from './detect.js';
+import type { CfnTable } from './tableTypes.js';
+import { yaml11 } from './templates.js';
 
 /** The logical IDs of the tables a detected table stands for (a loop's: those it generates, as its address lists them). */
 export function tableNames(t: CfnTable): string[] {

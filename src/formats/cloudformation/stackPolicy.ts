@@ -9,7 +9,7 @@
  */
 import { globMatcher } from '../../core/text.js';
 import { child, resolveAlias, scalarString, type CNode } from '../yaml/tree.js';
-import type { CfnTemplate } from './detect.js';
+import type { CfnTemplate } from './tableTypes.js';
 
 /** The strings of a scalar or a list of scalars. */
 function strings(n: CNode | null | undefined): string[] {

@@ -16,7 +16,7 @@ import { hasCdkApp, cdkJsonOf } from '../../core/cdkJson.js';
 import { synthOutputAt } from '../../core/synthOutput.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { child, pair, scalarString } from '../yaml/tree.js';
-import type { CfnDetection, CfnTable } from './detect.js';
+import type { CfnDetection, CfnTable } from './tableTypes.js';
 
 const CDK_PATH = 'aws:cdk:path';
 

@@ -4,7 +4,8 @@
  * from the originals only where the fix was meant to change them.
  */
 import type { FixOptions } from '../../core/types.js';
-import { type CfnDetection, loopChain, typeOnly } from './detect.js';
+import { type CfnDetection, typeOnly } from './tableTypes.js';
+import { loopChain } from './forEachLoops.js';
 import { duplicateIds } from './loopNames.js';
 import { allow, fileTexts, resolvedFileDifferences, type Allowance } from '../yaml/resolved.js';
 import { child, scalarString } from '../yaml/tree.js';

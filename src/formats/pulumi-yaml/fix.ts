@@ -26,7 +26,7 @@ import { child, resolveAlias, scalarString, type CMap, type CNode } from '../yam
 import { section, sectionPair } from './casing.js';
 import { constant, type Value } from '../yaml/values.js';
 import { eofScalarObstacle } from '../yaml/eofScalar.js';
-import { SSE_PATH, type Program, type PulumiDetection, type PulumiTable } from './detect.js';
+import { SSE_PATH, type Program, type PulumiDetection, type PulumiTable } from './tableTypes.js';
 import { allowedChanges } from './verify.js';
 import { switchAlone, switchToken } from './switchOnly.js';
 import { keyTags, sharedTags, tableTags, type TableTags } from './keyTags.js';

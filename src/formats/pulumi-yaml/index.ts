@@ -1,6 +1,7 @@
 /** Pulumi YAML programs (`runtime: yaml`): detection, fix and verification. */
 import type { Format } from '../../core/types.js';
-import { detectPulumiYaml, type PulumiDetection } from './detect.js';
+import { detectPulumiYaml } from './detect.js';
+import type { PulumiDetection } from './tableTypes.js';
 import { fixPulumiYaml } from './fix.js';
 import { pulumiStacks } from '../pulumi/stacks.js';
 import { verifyPulumiYaml } from './verify.js';

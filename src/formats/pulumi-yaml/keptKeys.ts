@@ -15,7 +15,7 @@ import type { LineIndex } from '../../core/text.js';
 import { keyDeletedWhileKept } from '../pulumi/retention.js';
 import { notFalse, snippet } from '../yaml/scalars.js';
 import { child, ownPair, resolveAlias, scalarString, type CMap } from '../yaml/tree.js';
-import type { PulumiTable } from './detect.js';
+import type { PulumiTable } from './tableTypes.js';
 import { NATIVE_TYPES } from './native.js';
 import { destroyKeeps } from './retention.js';
 

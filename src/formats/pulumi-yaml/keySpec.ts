@@ -6,7 +6,7 @@
  */
 import { kindValue, markUnusableKeys, unusableKey } from '../../rule/keySpec.js';
 import { child, ownPair, resolveAlias, scalarString } from '../yaml/tree.js';
-import type { PulumiTable } from './detect.js';
+import type { PulumiTable } from './tableTypes.js';
 import { KEY_TYPES, keyName } from './keptKeys.js';
 
 /** Marks each table's key that is such a key of its program. */

@@ -10,7 +10,7 @@
 import { child, resolveAlias, type CNode } from '../yaml/tree.js';
 import type { Value } from '../yaml/values.js';
 import { section } from './casing.js';
-import { SSE_PATH, type Program, type PulumiTable } from './detect.js';
+import { SSE_PATH, type Program, type PulumiTable } from './tableTypes.js';
 
 /** A table's tags as its key takes them: a map's entries one by one, or an expression (`${tags}`, `fn::...`) whole. */
 export type TableTags = { entries: [string, Value][] } | { whole: Value };

@@ -11,7 +11,7 @@ import { granteeOf, allowedPrincipals, sharedPolicyObstacle } from '../../rule/p
 import { snippet } from '../yaml/scalars.js';
 import { child, resolveAlias, scalarString, type CMap, type CNode, type CPair } from '../yaml/tree.js';
 import { section } from './casing.js';
-import type { Program, PulumiTable } from './detect.js';
+import type { Program, PulumiTable } from './tableTypes.js';
 
 const POLICY_TYPES = new Set(['aws:dynamodb:ResourcePolicy', 'aws:dynamodb/resourcePolicy:ResourcePolicy']);
 

@@ -8,7 +8,7 @@
  */
 import { switchOnlyFix } from '../../rule/cmk.js';
 import { ownPair, type CNode, type CScalar } from '../yaml/tree.js';
-import { SSE_PATH, type PulumiTable } from './detect.js';
+import { SSE_PATH, type PulumiTable } from './tableTypes.js';
 
 type Table = Pick<PulumiTable, 'pair' | 'resource' | 'encryption' | 'type'>;
 

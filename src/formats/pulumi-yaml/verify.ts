@@ -2,7 +2,7 @@
 import { allow, fileTexts, resolvedFileDifferences, type Allowance } from '../yaml/resolved.js';
 import type { FixOptions } from '../../core/types.js';
 import { child, scalarString } from '../yaml/tree.js';
-import { SSE_PATH, type PulumiDetection } from './detect.js';
+import { SSE_PATH, type PulumiDetection } from './tableTypes.js';
 import { switchAlone } from './switchOnly.js';
 import { section, sectionPair } from './casing.js';
 

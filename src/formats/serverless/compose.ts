@@ -36,7 +36,7 @@ export interface ComposeFile {
 const COMPOSE_NAMES = /^serverless-compose\.(?:ya?ml|json|js|cjs|mjs|ts)$/;
 /**
  * The logical ID a value of a service's `resources` refers to (`Ref: X`, `Fn::GetAtt: [X, Arn]`), if any: the
- * CloudFormation family's reading (src/formats/cloudformation/detect.ts referencedIds), which its format passes in.
+ * CloudFormation family's reading (src/formats/cfn-values/intrinsics.ts referencedIds), which its format passes in.
  */
 export type ReferencedId = (value: CNode) => string | undefined;
 

@@ -2,7 +2,7 @@
  * What a Serverless service's settings read beside their own values: the service file (for the Framework variables
  * a setting names: variables.ts), the files its `${file(...)}` variables read (fileValues.ts) and the Serverless
  * Compose files that may pass its `${param:x}` (compose.ts). A serverless.yml's are part of the CloudFormation
- * family's Defaults (src/formats/cloudformation/detect.ts serviceDefaults), and so are a serverless.ts's, whose
+ * family's Defaults (src/formats/cfn-values/settings.ts serviceDefaults), and so are a serverless.ts's, whose
  * service is handed over as a node tree (src/formats/typescript/cfnTree.ts): one reader for both.
  */
 import type { CMap } from '../yaml/tree.js';

@@ -1,6 +1,6 @@
 /**
  * A KMSMasterKeyId written as one Serverless Framework variable, which the Framework resolves when it packages the
- * service: the Serverless path of the CloudFormation family's key reader (src/formats/cloudformation/detect.ts
+ * service: the Serverless path of the CloudFormation family's key reader (src/formats/cfn-values/settings.ts
  * keySetting), for a serverless.yml and a serverless.ts alike. The CloudFormation reading (a `Ref` to a parameter's
  * Default, Fn::FindInMap, Fn::Sub...) stays there; this reads what only a service has.
  */

@@ -1,6 +1,6 @@
 /**
  * Serverless Framework variables a setting is written as (`${self:custom.tableKey}`, `${param:tableKey}`, `${ssm:/x,
- * 'alias/aws/dynamodb'}`), read in the service file: a serverless.yml's (src/formats/cloudformation/detect.ts
+ * 'alias/aws/dynamodb'}`), read in the service file: a serverless.yml's (src/formats/cfn-values/settings.ts
  * keySetting) and a serverless.ts's, its TypeScript handed over as a node tree (src/formats/typescript/cfnTree.ts),
  * where a value computed in code (CNode.code) is not known. The Framework resolves them when it packages the service,
  * before CloudFormation reads the template.

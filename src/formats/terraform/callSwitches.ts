@@ -1,6 +1,6 @@
 /**
  * A registry module call's obstacles that hang on an input the call reads from its module (registryCalls.ts and
- * ownObstacles.ts write them as the text says; inputs.ts evaluates the input with the module's variables, tfvars and locals and
+ * ownObstacles.ts write them as the text says; inputSwitches.ts evaluates the input with the module's variables, tfvars and locals and
  * keeps them only while the value stays undecided):
  * - `create`: its creation switch (`create_table = var.create_table`, cloudposse's `enabled`, or, with no
  *   `enabled` written, the `enabled` of the null-label `module "this"` its `context = module.this.context`

@@ -81,7 +81,7 @@ async function findGlobalTable(t: TfTable, det: TfDetection, context: DiskContex
 
 /**
  * The table of a local module's call (`global_table_arn = module.orders.table_arn`), as the call
- * configures it (inputs.ts: the call's row), when the call is written in the replica's file and its
+ * configures it (moduleCalls.ts: the call's row), when the call is written in the replica's file and its
  * module declares one table. A call in another file is not looked for (its row comes from that file's
  * detection, which may name this one's replicas in turn).
  */

@@ -5,7 +5,7 @@
  * AWS managed key, as the literal alias is: the table is aws-managed, not customer-managed; so is a
  * local that stands for one (`kms_key_arn = local.default_key`). The data source is looked up in the table's file, then in the module's other files (read only then).
  * A key_id or name that reads the module's inputs (`key_id = local.alias`, `name = "alias/aws/${var.svc}"`) is evaluated
- * as a kms_key_arn written with them is (inputs.ts dataArgReader), only for a table that would otherwise be
+ * as a kms_key_arn written with them is (dataArgReader.ts), only for a table that would otherwise be
  * customer-managed through the data source.
  */
 import type { DiskContext, SourceFile } from '../../core/types.js';
@@ -18,7 +18,7 @@ import { choiceArguments } from './composedKey.js';
 import { maybeManagedKey } from '../../rule/composedKey.js';
 import { holdsWord, siblingBlocks, summarize, type TopBlock, type TopValue } from './topBlocks.js';
 
-/** A key setting written as a chain of locals (`kms_key_arn = local.key`), with the expression they stand for (inputs.ts sets it). */
+/** A key setting written as a chain of locals (`kms_key_arn = local.key`), with the expression they stand for (inputSettings.ts sets it). */
 export const keyThroughLocals = new WeakMap<Setting, string>();
 
 /** `data.aws_kms_alias.<name>.<attr>` or `data.aws_kms_key.<name>.<attr>` (an instance index allowed), as a whole expression. */
@@ -39,7 +39,7 @@ export function dataKeyOf(expr: string): { type: string; name: string } | undefi
 }
 
 /**
- * What a data source's key_id or name that reads the module's inputs gives (inputs.ts dataArgReader): the AWS managed
+ * What a data source's key_id or name that reads the module's inputs gives (dataArgReader.ts): the AWS managed
  * key (`why`: what decided it; `callers`: the variables that decided it where the module's callers set them, a module
  * that is not a root module), or a value a var-file or terragrunt sets per environment (`outside`: not known).
  */
@@ -189,10 +189,10 @@ export async function awsManagedKeyData(file: SourceFile, det: TfDetection, cont
       if (found) return found;
     }
   };
-  // The module's environment, built only for a data source whose key_id or name reads inputs (inputs.ts, loaded then).
+  // The module's environment, built only for a data source whose key_id or name reads inputs (dataArgReader.ts, loaded then).
   let reader: Promise<DataArgReader> | undefined;
   const read: DataArgReader = async (arg) =>
-    (await (reader ??= import('./inputs.js').then((m) => m.dataArgReader(file, det, context))))(arg);
+    (await (reader ??= import('./dataArgReader.js').then((m) => m.dataArgReader(file, det, context))))(arg);
   for (const { key, data, obstacles, keyName, some } of refs) {
     const found = await find(data.type, data.name);
     if (!found) continue;
@@ -245,7 +245,7 @@ async function markManaged(key: Setting, data: KmsData, read: DataArgReader | un
 }
 
 /**
- * The same for a local module's table read through a call (inputs.ts): the data source is the module's,
+ * The same for a local module's table read through a call (moduleCalls.ts): the data source is the module's,
  * looked up in its files (`dir`: the module's folder as the call names it, for the message).
  */
 export async function awsManagedKeyDataIn(

@@ -48,7 +48,7 @@ export async function moduleOutputKeys(file: SourceFile, det: TfDetection, conte
     ];
     return tops.find((b) => b.type === 'module' && b.labels[0] === name);
   };
-  const { moduleFiles, moduleScope } = await import('./inputs.js');
+  const { moduleFiles, moduleScope } = await import('./moduleScope.js');
   const { moduleEnv } = await import('./evaluate.js');
   const { setOutside } = await import('./varSources.js');
   // The caller's module (this file's): its variables, locals and KMS data sources, and who sets its variables.

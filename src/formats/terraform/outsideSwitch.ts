@@ -29,7 +29,7 @@ const OUTCOME = { true: 'the AWS managed key', false: 'the AWS owned key' } as c
  * the module's environment (`env`), where var-files alone set one variable; else both true and false.
  */
 function valuesOf(a: HAttr, before: Setting, setBy: string[], outside: Map<string, OutsideSetters>, env: Env | undefined): Value[] {
-  // What decided it, said after the expression as written (inputs.ts evaluatedSetting): `(x defaults to false (main.tf:1))`.
+  // What decided it, said after the expression as written (inputSettings.ts evaluatedSetting): `(x defaults to false (main.tf:1))`.
   const decided = before.source.startsWith(a.value.trim()) ? before.source.slice(a.value.trim().length).trim() : '';
   const own: Value[] =
     before.bool === undefined ? [] : [{ bool: before.bool, where: `by the module's values${decided ? ` ${decided}` : ''}` }];

@@ -3,7 +3,7 @@
  * the variables and locals of a `source` early, before the plan, so the call names one folder; Terraform rejects such a
  * source ("Variables not allowed"), and a configuration with one does not plan. kmsfix reads it as OpenTofu does, in
  * `.tofu` and `.tf` files alike (OpenTofu reads both; the code does not say which tool runs a `.tf` file):
- * - the call (inputs.ts): its source evaluated with the module's values (defaults, tfvars, locals); a source that reads a
+ * - the call (callSource.ts): its source evaluated with the module's values (defaults, tfvars, locals); a source that reads a
  *   value kmsfix cannot see (a variable a var-file, terragrunt or the module's callers set) is not followed: a note says so;
  * - the folders it may name (callers.ts): each folder matching the template's literal parts (`../modules/*`) is a called
  *   module, not a root module, whatever the values say (a value set elsewhere may name any of them): its tables follow

@@ -14,7 +14,7 @@ export const PHRASES: Vocabulary['phrases'] = {
   enabledUnresolved: '{enabled} is the expression `{source}`{why}',
   // A switch set per environment from outside (outsideSwitch.ts): its values, and where each is set, in {source}.
   enabledBranches: '{enabled} = {source}: no value it can take uses a customer-managed key',
-  // {source}: what decided that encryption is on, when a variable did (inputs.ts).
+  // {source}: what decided that encryption is on, when a variable did (inputSettings.ts).
   keyAbsent: 'no {key}{source}',
   keyAwsManaged: '{keyAttribute} = {source}',
   keyCustomer: 'encrypted with the customer-managed key {source}',

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { child, parseYaml, type CMap } from '../../../src/formats/yaml/tree.js';
-import type { CfnTemplate } from '../../../src/formats/cloudformation/detect.js';
+import type { CfnTemplate } from '../../../src/formats/cloudformation/tableTypes.js';
 import {
   iamPrincipals,
   iamStatements,

@@ -4,10 +4,9 @@
  * N listed files again, so a fix's time grew with N squared (round 38 F9: 38 s for 400 files). Counted here by the
  * parses of each file's text, with a context per file as the engine makes them.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { tempTree } from '../../helpers/cli-helper.js';
 
 const parsed = new Map<string, number>();
 vi.mock('../../../src/formats/yaml/tree.js', async (original) => {
@@ -28,12 +27,7 @@ const { mergedSet } = await import('../../../src/formats/cloudformation/mergedSi
 const table = (id: string) => `Resources:\n  ${id}:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n`;
 
 function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-merged-once-'));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
+  return tempTree('merged-once', files);
 }
 
 async function setsOf(files: Record<string, string>, asking: string[]) {

@@ -1,5 +1,5 @@
 /**
- * Files that serverless.yml includes with `${file(...)}` (src/formats/cloudformation/detect.ts
+ * Files that serverless.yml includes with `${file(...)}` (src/formats/cloudformation/templates.ts
  * `templateOf`): a file of Resources (every top-level key a resource, or an include) is read and
  * fixed in place; a file that is one table's body is read, named after the file, and never fixed.
  * fixtures/cloudformation/serverless-resource-files has the whole layout, fixed.

@@ -1,10 +1,10 @@
 /**
- * `declares` (src/formats/terraform/inputs.ts): which module files evaluation parses. It searches for
+ * `declares` (src/formats/terraform/moduleScope.ts): which module files evaluation parses. It searches for
  * the words and checks the line's start behind each; the regular expression it replaced is the
  * reference, on hand-picked texts and on random texts made of the pieces that matter.
  */
 import { describe, expect, it } from 'vitest';
-import { declares } from '../../../src/formats/terraform/inputs.js';
+import { declares } from '../../../src/formats/terraform/moduleScope.js';
 import { prng } from '../../../bench/generate.mjs';
 
 const REFERENCE = /(^|\n)\s*(variable|locals|output)\b|"(variable|locals|output)"\s*:/;

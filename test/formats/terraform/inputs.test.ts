@@ -4,7 +4,7 @@
  * the fix (the call, the root module's table, nobody when the module is reusable), and local module
  * calls read through the engine, in memory and on disk.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { run } from '../../../src/engine/run.js';
 import { evaluate, moduleEnv, type Env } from '../../../src/formats/terraform/evaluate.js';
 import { asBool } from '../../../src/formats/terraform/expression.js';
 import { FIXTURES } from '../../helpers/fixture-cases.js';
+import { tempTree } from '../../helpers/cli-helper.js';
 
 const env: Env = {
   vars: new Map([
@@ -484,14 +485,7 @@ describe('a key through a counted aws_kms_key: one(k[*].arn), join("", k.*.arn),
 
 describe('a file of the module that kmsfix cannot read (git-crypt, real-world round 26: rodrigomafrarios/aws-infra-terraform)', () => {
   const GITCRYPT = Buffer.concat([Buffer.from('\u0000GITCRYPT\u0000'), Buffer.from([0x8a, 0x01, 0xff, 0x00, 0x42])]);
-  const tree = (files: Record<string, string | Buffer>) => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-tf-sealed-'));
-    for (const [p, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-      writeFileSync(path.join(dir, p), text);
-    }
-    return dir;
-  };
+  const tree = (files: Record<string, string | Buffer>) => tempTree('tf-sealed', files);
   const scanDir = async (dir: string) => {
     const r = await run(['.'], { cwd: dir, mode: 'scan', workers: 0, acceptAwsManaged: false, keyStrategy: 'per-table' });
     return { errors: r.outcomes.flatMap((o) => (o.error ? [o.error.message] : [])), tables: r.outcomes.flatMap((o) => o.tables) };

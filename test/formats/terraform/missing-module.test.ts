@@ -2,7 +2,7 @@
  * A call of a local module whose folder is not in the checkout (`source = "../../mantle/modules/dynamodb"`,
  * a sibling repository: j0nathan-ll0yd/aws-cloudformation-media-downloader, round 36) was a silent
  * "0 tables": now a note naming the call's file:line:column and the folder, in the text, JSON and
- * SARIF reports (src/formats/terraform/inputs.ts missingFolder), for a call that looks like a table's
+ * SARIF reports (src/formats/terraform/callSource.ts missingFolder), for a call that looks like a table's
  * (that repository's 26 other missing calls were Lambda, EventBridge... modules). No status or exit code changes.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';

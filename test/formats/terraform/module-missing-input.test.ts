@@ -3,7 +3,7 @@
  * e-lopezc/serverless-product-catalog-api: `enabled = var.server_side_encryption`, no key): neither its call
  * (no input for the key) nor the module's folder (a reusable module, its callers set the switch) is fixed, and
  * each row's step pointed at the other. Both steps now name the input to add to the module, with the default
- * that keeps every call as it is (src/formats/terraform/inputs.ts addedInput).
+ * that keeps every call as it is (src/formats/terraform/addedInput.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { processMemory, type MemoryFile } from '../../../src/engine/memory.js';

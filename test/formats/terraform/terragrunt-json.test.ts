@@ -4,13 +4,11 @@
  * table whose key reads one is unknown, naming the unit, and never fixed. Before (session 55, Terraform round F6),
  * the file was not read: the module's default null was read (aws-managed) and a fix replaced the key the unit passes.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processMemory, type MemoryFile } from '../../../src/engine/memory.js';
 import { DEFAULT_FIX_OPTIONS } from '../../../src/engine/pipeline.js';
 import { run } from '../../../src/engine/run.js';
+import { tempDir, writeTree } from '../../helpers/cli-helper.js';
 
 const CMK = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const MODULE = `variable "table_kms_key_arn" {
@@ -89,11 +87,8 @@ describe('a terragrunt.hcl.json unit', () => {
   });
 
   it('is found on disk, in the scanned trees', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-tg-json-'));
-    const write = (p: string, text: string) => {
-      mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-      writeFileSync(path.join(dir, p), text);
-    };
+    const dir = tempDir('tg-json');
+    const write = (p: string, text: string) => writeTree(dir, { [p]: text });
     write('modules/orders/main.tf', MODULE);
     write('live/prod/orders/terragrunt.hcl.json', UNIT);
     const r = await run(['.'], { ...DEFAULT_FIX_OPTIONS, cwd: dir, mode: 'fix' as const, workers: 0 });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../../src/engine/memory.js';
-import { runCli } from '../../helpers/cli-helper.js';
+import { scanJson, tempTree } from '../../helpers/cli-helper.js';
 
 async function scan(text: string) {
   const r = await processMemory([{ path: 'stack.ts', text }], 'scan');
@@ -141,12 +141,8 @@ ${hub}
 `,
     });
     const run = async (hub: string) => {
-      const dir = mkdtempSync(path.join(tmpdir(), 'kmsfix-aspects-'));
-      for (const [name, text] of Object.entries(files(hub))) {
-        mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-        writeFileSync(path.join(dir, name), text);
-      }
-      const out = JSON.parse((await runCli(['scan', '--format', 'json'], dir)).stdout) as {
+      const dir = tempTree('aspects', files(hub));
+      const out = (await scanJson(dir)) as {
         tables: { status: string; fixable: boolean; message: string }[];
       };
       expect(out.tables).toHaveLength(1);
@@ -168,8 +164,7 @@ ${hub}
         mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
         writeFileSync(path.join(dir, name), text);
       }
-      return (JSON.parse((await runCli(['scan', '--format', 'json'], dir)).stdout) as { tables: { fixable: boolean; message: string }[] })
-        .tables[0];
+      return ((await scanJson(dir)) as { tables: { fixable: boolean; message: string }[] }).tables[0];
     })();
     expect(body.fixable).toBe(false);
     expect(body.message).toContain(

@@ -12,7 +12,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { processMemory } from '../../../src/engine/memory.js';
-import { runCli } from '../../helpers/cli-helper.js';
+import { scanJson } from '../../helpers/cli-helper.js';
 import { FIXTURES, ROOT } from '../../helpers/fixture-cases.js';
 
 const fixture = path.join(FIXTURES, 'typescript', 'cdk-metadata-suppressions', 'input.ts');
@@ -125,7 +125,7 @@ app.synth();
     expect(r.status, r.stderr).toBe(0);
     const outdir = path.join(work, 'cdk.out');
     const templates = readdirSync(outdir).filter((f) => f.endsWith('.template.json'));
-    const out = JSON.parse((await runCli(['scan', '--format', 'json', ...templates], outdir)).stdout) as {
+    const out = (await scanJson(outdir, [...templates])) as {
       tables: { address: string; status: string }[];
     };
     const fromTemplate = Object.fromEntries(out.tables.map((t) => [t.address.replace(/[0-9A-F]{8}$/, ''), t.status]));
