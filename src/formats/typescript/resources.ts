@@ -528,26 +528,33 @@ function readDeployedMap(sf: ts.SourceFile, map: ts.ObjectLiteralExpression): bo
 }
 
 /**
- * Is this map the file's default export (`export default {...}`, `module.exports = {...}`, or a const so exported), and
- * does a serverless.ts of the project import it and spread it into its Resources (serviceImports.ts)? Deployed then, as
- * a typed resources file's map is. Asked of the project once the first detection meets such a map (`wants`).
+ * Is this map an export of the file (its default: `export default {...}`, `module.exports = {...}`, a const so exported;
+ * or `export const tables = {...}`) that a serverless.ts, or a file of resources beside or above, imports and spreads into
+ * its Resources (serviceImports.ts)? Deployed then, as a typed resources file's map is. Asked of the project once the
+ * first detection meets such a map (`wants`).
  */
 function importedMap(sf: ts.SourceFile, map: ts.ObjectLiteralExpression, given: Given): boolean {
-  if (!defaultExported(sf, map)) return false;
-  if (given.values.resourcesImport) return true;
+  const name = exportOf(sf, map);
+  if (name === undefined) return false;
+  if (given.values.resourcesImport) return given.values.resourcesImport.names.includes(name);
   given.wants.add('resourcesImport');
   return false;
 }
 
-/** Is the map the file's default export, written there or through a const? */
-function defaultExported(sf: ts.SourceFile, map: ts.ObjectLiteralExpression): boolean {
+/** The export the map is: `default`, or the name of an exported const that holds it; undefined when none. */
+function exportOf(sf: ts.SourceFile, map: ts.ObjectLiteralExpression): string | undefined {
   const h = holderOf(map);
-  if (h.kind === ts.SyntaxKind.ExportAssignment) return true;
+  if (h.kind === ts.SyntaxKind.ExportAssignment) return 'default';
   if (ts.isBinaryExpression(h) && h.operatorToken.kind === ts.SyntaxKind.EqualsToken)
-    return /^(module\.)?exports(\.default)?$/.test(h.left.getText(sf));
-  if (!ts.isVariableDeclaration(h) || !ts.isIdentifier(h.name)) return false;
+    return /^(module\.)?exports(\.default)?$/.test(h.left.getText(sf)) ? 'default' : undefined;
+  if (!ts.isVariableDeclaration(h) || !ts.isIdentifier(h.name)) return undefined;
+  const statement = h.parent?.parent;
+  if (statement && ts.isVariableStatement(statement) && statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword))
+    return h.name.text;
   const n = h.name.text.replace(/[$]/g, '\\$');
-  return new RegExp(`export\\s+default\\s+${n}\\b|export\\s*=\\s*${n}\\b|exports(\\.default)?\\s*=\\s*${n}\\b`).test(sf.text);
+  return new RegExp(`export\\s+default\\s+${n}\\b|export\\s*=\\s*${n}\\b|exports(\\.default)?\\s*=\\s*${n}\\b`).test(sf.text)
+    ? 'default'
+    : undefined;
 }
 
 /** Each file's answer (serviceFile). */
@@ -675,16 +682,20 @@ function tableOf(
         ? `the table's resource is built by ${by}()`
         : "the table's resource is an expression";
     encryption.obstacles.push({ kind: 'code-shape', step: step(what) });
-  } else if (!deployedMap(sf, holder.parent as ts.ObjectLiteralExpression) && !importedMap(sf, holder.parent as ts.ObjectLiteralExpression, given)) {
-    const exported = defaultExported(sf, holder.parent as ts.ObjectLiteralExpression);
+  } else if (
+    !deployedMap(sf, holder.parent as ts.ObjectLiteralExpression) &&
+    !importedMap(sf, holder.parent as ts.ObjectLiteralExpression, given)
+  ) {
+    const exported = exportOf(sf, holder.parent as ts.ObjectLiteralExpression);
     encryption.obstacles.push({
       kind: 'code-shape',
       step: serviceFile(sf)
         ? step(`the map that holds ${id} is not one the file deploys as Resources`)
         : `the map that holds ${id} is in a file that is not a Serverless service or resources file (not a serverless.ts, no ` +
           (exported
-            ? '`resources: { Resources }`; the map is its default export, but no serverless.ts of its folder or a folder above imports ' +
-              'it by a relative path and spreads it into its Resources): '
+            ? `\`resources: { Resources }\`; the map is its ${exported === 'default' ? 'default export' : `export ${exported}`}, but neither ` +
+              'a serverless.ts of its folder or a folder above nor a file of its folder or the one above imports it by a relative path ' +
+              'and spreads it into its Resources): '
             : '`resources: { Resources }`, no default export of one): ') +
           'kmsfix reads it as a CloudFormation template kept as data, and does not know how it is deployed: ' +
           // A TypeScript file can be typed as a resources file (real-world round 44, F3); a JavaScript one cannot.

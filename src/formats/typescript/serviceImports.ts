@@ -13,56 +13,71 @@ import { EXTENSION } from './appEnv.js';
 import { readImports } from './imports.js';
 import { parseTypeScript, propertyName, ts, unwrap } from './parse.js';
 
-/** The service that spreads the file's default export into its Resources. */
+/** The file that spreads exports of the file into its Resources, and which of them (`default`, or a name the file exports). */
 export interface ResourcesImport {
-  /** The service file's path, as the run names it. */
+  /** The importing file's path, as the run names it. */
   service: string;
+  names: string[];
 }
 
 const SERVICE_FILES = ['serverless.ts', 'serverless.js', 'serverless.cjs', 'serverless.mjs', 'serverless.cts', 'serverless.mts'];
 
-/** The nearest service file (from the file's folder up) that imports the file's default export and deploys it as Resources. */
+/**
+ * The file that imports exports of `file` and deploys them as Resources: the nearest service file (from the file's
+ * folder up), or a file of the file's folder or of the folder above (`config/resources.ts`, typed AWS['resources'],
+ * spreading `./resources/tables`'s `tables`). One step: a file that imports the importer is not followed.
+ */
 export async function resourcesImportOf(file: SourceFile, context: DiskContext): Promise<ResourcesImport | undefined> {
+  const found = (s: SourceFile): ResourcesImport | undefined => {
+    const names = deployedExportsOf(s, file);
+    return names.length > 0 ? { service: s.path, names } : undefined;
+  };
   for (const name of SERVICE_FILES) {
-    const service = await context.projectFile(file, name, (s) => deploysDefaultOf(s, file));
-    if (service) return { service: service.path };
+    const service = await context.projectFile(file, name, (s) => found(s) !== undefined);
+    if (service) return found(service);
+  }
+  const near = [...(await context.siblings().catch(() => [])), ...((await context.folder(file, '..')) ?? [])];
+  for (const s of near) {
+    const r = EXTENSION.test(s.path) ? found(s) : undefined;
+    if (r) return r;
   }
   return undefined;
 }
 
-/** Does `service` import the default export of `file` (a relative `import x from`) and spread it into, or give it as, its Resources? */
-function deploysDefaultOf(service: SourceFile, file: SourceFile): boolean {
-  if (service.absPath === file.absPath) return false;
+/** The exports of `file` (`default`, or names) that `importer` imports by a relative path and spreads into, or gives as, its Resources. */
+function deployedExportsOf(importer: SourceFile, file: SourceFile): string[] {
+  if (importer.absPath === file.absPath || !importer.text.includes('Resources')) return [];
   let sf: ts.SourceFile;
   try {
-    sf = parseTypeScript(service.path, service.text);
+    sf = parseTypeScript(importer.path, importer.text);
   } catch {
-    return false;
+    return [];
   }
   const own = file.absPath.replace(EXTENSION, '');
-  const locals = new Set<string>();
+  /** Local name -> the export of `file` it is. */
+  const locals = new Map<string, string>();
   for (const i of readImports(sf)) {
-    if (!i.default || i.typeOnly || !i.module.startsWith('.')) continue;
-    const target = path.resolve(path.dirname(service.absPath), i.module).replace(EXTENSION, '');
-    if (target === own || path.join(target, 'index') === own) locals.add(i.default);
+    if (i.typeOnly || !i.module.startsWith('.')) continue;
+    const target = path.resolve(path.dirname(importer.absPath), i.module).replace(EXTENSION, '');
+    if (target !== own && path.join(target, 'index') !== own) continue;
+    if (i.default) locals.set(i.default, 'default');
+    for (const n of i.named) if (!n.typeOnly) locals.set(n.local, n.imported);
   }
-  if (locals.size === 0) return false;
+  if (locals.size === 0) return [];
+  const out = new Set<string>();
   const named = (e: ts.Expression) => {
     const u = unwrap(e);
-    return ts.isIdentifier(u) && locals.has(u.text);
+    const name = ts.isIdentifier(u) ? locals.get(u.text) : undefined;
+    if (name) out.add(name);
   };
-  let found = false;
   const visit = (n: ts.Node): void => {
-    if (found) return;
     if (ts.isPropertyAssignment(n) && propertyName(n.name) === 'Resources') {
       const value = unwrap(n.initializer);
-      if (named(value) || (ts.isObjectLiteralExpression(value) && value.properties.some((p) => ts.isSpreadAssignment(p) && named(p.expression)))) {
-        found = true;
-        return;
-      }
+      named(value);
+      if (ts.isObjectLiteralExpression(value)) for (const p of value.properties) if (ts.isSpreadAssignment(p)) named(p.expression);
     }
     ts.forEachChild(n, visit);
   };
   visit(sf);
-  return found;
+  return [...out];
 }
