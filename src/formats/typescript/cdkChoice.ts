@@ -63,8 +63,19 @@ const choiceValue =
     if (replica) means = 'aws-managed';
     const source = replica ? `${snippet(c.sf, e)}, whose replica key for ${replica.region} is ${replica.setting.source}` : snippet(c.sf, e);
     const via = managed?.via ?? replica?.setting.via;
-    return means ? { state: 'reference', source, means, ...(via ? { via } : {}) } : { state: 'expression', source: snippet(c.sf, e) };
+    return means ? { state: 'reference', source, means, ...(via ? { via } : {}) } : { state: 'expression', source: written(c.sf, e) };
   };
+
+/**
+ * An expression as the reason shows it: a name of a variable with one value, with that value (`encryption (props.encryption
+ * ?? TableEncryption.CUSTOMER_MANAGED)`), not the name alone ("encryption is encryption", real-world round 48:
+ * research-service-workbench-on-aws's WorkbenchDynamodb).
+ */
+function written(sf: ts.SourceFile, e: ts.Expression): string {
+  const u = unwrap(e);
+  const init = ts.isIdentifier(u) ? onlyValueOf(declarationOf(u)) : undefined;
+  return init ? `${snippet(sf, e)} (${snippet(sf, init)})` : snippet(sf, e);
+}
 
 /**
  * The first entry of TableV2's replica key ARNs (`TableEncryptionV2.customerManagedKey(key, replicaKeyArns)`, written

@@ -26,6 +26,7 @@ import { packageConstructCautions } from './packageConstructs.js';
 import { readsStackConfig } from './stackConfig.js';
 import type { ProjectValues } from './projectValues.js';
 import { reexportsOf } from './reexports.js';
+import { resourcesImportOf } from './serviceImports.js';
 import { pulumiStacks } from '../pulumi/stacks.js';
 import { verifyTypeScript } from './verify.js';
 import { readFileValues } from '../serverless/fileValues.js';
@@ -88,8 +89,15 @@ function withValues(
 async function appValues(file: SourceFile, d: TsDetection, context: DiskContext, values: ProjectValues): Promise<TsDetection | undefined> {
   const cdkContext = d.wants?.includes('cdkContext') ? await cdkContextOf(file, context) : undefined;
   const stackProps = d.wants?.includes('stackProps') ? await entryStackProps(file, d.sf, context) : undefined;
-  if (!cdkContext && !stackProps) return undefined;
-  return detectTypeScript(file, { ...values, ...(cdkContext ? { cdkContext } : {}), ...(stackProps ? { stackProps } : {}) });
+  // A map of resources the file exports as its default, which a serverless.ts may spread into its Resources (serviceImports.ts).
+  const resourcesImport = d.wants?.includes('resourcesImport') ? await resourcesImportOf(file, context) : undefined;
+  if (!cdkContext && !stackProps && !resourcesImport) return undefined;
+  return detectTypeScript(file, {
+    ...values,
+    ...(cdkContext ? { cdkContext } : {}),
+    ...(stackProps ? { stackProps } : {}),
+    ...(resourcesImport ? { resourcesImport } : {}),
+  });
 }
 
 /** What detection reads beside the file: the app's entry, the project's packages, boundaries, Amplify models. */

@@ -13,6 +13,7 @@ import type { FileValues } from '../serverless/fileValues.js';
 import type { PulumiStacks } from '../pulumi/stacks.js';
 import type { Reexports } from './reexports.js';
 import type { StackProps } from './stackProps.js';
+import type { ResourcesImport } from './serviceImports.js';
 
 /**
  * A CDK app's context as the CDK CLI gives it to the app (read by index.ts, see cdkContextOf): each string or object
@@ -31,10 +32,12 @@ export interface ProjectValues {
   reexports?: Reexports;
   /** What the CDK app's entry passes the classes of the file it creates, for a key taken from props (stackProps.ts). */
   stackProps?: StackProps;
+  /** The serverless.ts that spreads the file's default export into its Resources (serviceImports.ts). */
+  resourcesImport?: ResourcesImport;
 }
 
 /** A value detection asks for that it was not given, and that a second detection may be given (index.ts). */
-export type Wanted = 'cdkContext' | 'stackProps';
+export type Wanted = 'cdkContext' | 'stackProps' | 'resourcesImport';
 
 /**
  * What one detection reads the project with, passed down its key readers: the values it was given, and those it met

@@ -389,7 +389,7 @@ export function resourceTables(
       const value = typeOf.kind === 'value' ? unwrap(typeOf.value) : undefined;
       const type = value && (stringValue(value) ?? chosenType(value));
       if (type && TYPES.has(type)) {
-        if (!spreadOnly(sf, n)) out.push(tableOf(sf, lines, n, type, (inputs ??= serviceInputs(sf, given))));
+        if (!spreadOnly(sf, n)) out.push(tableOf(sf, lines, n, type, (inputs ??= serviceInputs(sf, given)), given));
         return;
       }
     }
@@ -527,6 +527,36 @@ function readDeployedMap(sf: ts.SourceFile, map: ts.ObjectLiteralExpression): bo
   return new RegExp(`\\.\\.\\.\\s*${name}\\b|\\bResources\\s*:\\s*${name}\\b`).test(sf.text);
 }
 
+/**
+ * Is this map an export of the file (its default: `export default {...}`, `module.exports = {...}`, a const so exported;
+ * or `export const tables = {...}`) that a serverless.ts, or a file of resources beside or above, imports and spreads into
+ * its Resources (serviceImports.ts)? Deployed then, as a typed resources file's map is. Asked of the project once the
+ * first detection meets such a map (`wants`).
+ */
+function importedMap(sf: ts.SourceFile, map: ts.ObjectLiteralExpression, given: Given): boolean {
+  const name = exportOf(sf, map);
+  if (name === undefined) return false;
+  if (given.values.resourcesImport) return given.values.resourcesImport.names.includes(name);
+  given.wants.add('resourcesImport');
+  return false;
+}
+
+/** The export the map is: `default`, or the name of an exported const that holds it; undefined when none. */
+function exportOf(sf: ts.SourceFile, map: ts.ObjectLiteralExpression): string | undefined {
+  const h = holderOf(map);
+  if (h.kind === ts.SyntaxKind.ExportAssignment) return 'default';
+  if (ts.isBinaryExpression(h) && h.operatorToken.kind === ts.SyntaxKind.EqualsToken)
+    return /^(module\.)?exports(\.default)?$/.test(h.left.getText(sf)) ? 'default' : undefined;
+  if (!ts.isVariableDeclaration(h) || !ts.isIdentifier(h.name)) return undefined;
+  const statement = h.parent?.parent;
+  if (statement && ts.isVariableStatement(statement) && statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword))
+    return h.name.text;
+  const n = h.name.text.replace(/[$]/g, '\\$');
+  return new RegExp(`export\\s+default\\s+${n}\\b|export\\s*=\\s*${n}\\b|exports(\\.default)?\\s*=\\s*${n}\\b`).test(sf.text)
+    ? 'default'
+    : undefined;
+}
+
 /** Each file's answer (serviceFile). */
 const SERVICE = new WeakMap<ts.SourceFile, boolean>();
 
@@ -618,7 +648,14 @@ function changedHolder(sf: ts.SourceFile, resource: ts.ObjectLiteralExpression):
   }
 }
 
-function tableOf(sf: ts.SourceFile, lines: LineIndex, resource: ts.ObjectLiteralExpression, type: string, inputs: ServiceInputs): TsTable {
+function tableOf(
+  sf: ts.SourceFile,
+  lines: LineIndex,
+  resource: ts.ObjectLiteralExpression,
+  type: string,
+  inputs: ServiceInputs,
+  given: Given,
+): TsTable {
   const holder = holderOf(resource);
   const id = ts.isPropertyAssignment(holder) ? propertyName(holder.name) : undefined;
   const spread = spreadOverride(sf, resource);
@@ -645,14 +682,22 @@ function tableOf(sf: ts.SourceFile, lines: LineIndex, resource: ts.ObjectLiteral
         ? `the table's resource is built by ${by}()`
         : "the table's resource is an expression";
     encryption.obstacles.push({ kind: 'code-shape', step: step(what) });
-  } else if (!deployedMap(sf, holder.parent as ts.ObjectLiteralExpression)) {
+  } else if (
+    !deployedMap(sf, holder.parent as ts.ObjectLiteralExpression) &&
+    !importedMap(sf, holder.parent as ts.ObjectLiteralExpression, given)
+  ) {
+    const exported = exportOf(sf, holder.parent as ts.ObjectLiteralExpression);
     encryption.obstacles.push({
       kind: 'code-shape',
       step: serviceFile(sf)
         ? step(`the map that holds ${id} is not one the file deploys as Resources`)
         : `the map that holds ${id} is in a file that is not a Serverless service or resources file (not a serverless.ts, no ` +
-          '`resources: { Resources }`, no default export of one): kmsfix reads it as a CloudFormation template kept as data, and does not ' +
-          'know how it is deployed: ' +
+          (exported
+            ? `\`resources: { Resources }\`; the map is its ${exported === 'default' ? 'default export' : `export ${exported}`}, but neither ` +
+              'a serverless.ts of its folder or a folder above nor a file of its folder or the one above imports it by a relative path ' +
+              'and spreads it into its Resources): '
+            : '`resources: { Resources }`, no default export of one): ') +
+          'kmsfix reads it as a CloudFormation template kept as data, and does not know how it is deployed: ' +
           // A TypeScript file can be typed as a resources file (real-world round 44, F3); a JavaScript one cannot.
           (/\.[cm]?tsx?$/.test(sf.fileName)
             ? "if a serverless.ts spreads it into its Resources, type the map AWS['resources']['Resources'] " +

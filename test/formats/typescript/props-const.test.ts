@@ -164,3 +164,17 @@ export const t = new aws.dynamodb.Table(
     expect(tables[0].why).toContain("aws.dynamodb.Table's props come from the spread ...transform(...)");
   });
 });
+
+describe('an encryption held in a variable (real-world round 48)', () => {
+  it('names the value the variable holds, not the name alone', async () => {
+    const tables = await scan(
+      stack(`    const encryption = names.length ? dynamodb.TableEncryption.AWS_MANAGED : dynamodb.TableEncryption.CUSTOMER_MANAGED;
+    new dynamodb.Table(this, 'A', { partitionKey: pk, encryption });
+    new dynamodb.Table(this, 'B', { partitionKey: pk, encryption: encryption });`),
+    );
+    for (const t of tables) {
+      expect(t.status).toBe('unknown');
+      expect(t.why).toContain('encryption is encryption (names.length ? dynamodb.TableEncryption.AWS_MANAGED : dyn...)');
+    }
+  });
+});
