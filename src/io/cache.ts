@@ -36,16 +36,24 @@ export function readCache(file: string | undefined): Buffer | undefined {
   }
 }
 
-/** Replace a cache file whole (temp file and rename: readers never see half of it); failures are ignored. */
+/**
+ * Replace a cache file whole (temp file and rename: readers never see half of it); failures are ignored,
+ * and the temp file of a failed write (a full disk, a folder under the file's name) is removed.
+ */
 export function writeCache(file: string | undefined, data: string | Uint8Array): void {
   if (!file) return;
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     writeFileSync(tmp, data, { mode: 0o600 });
     renameSync(tmp, file);
   } catch {
     // The next run does the work again.
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // Nothing to remove, or not removable: pruneStale's in a day.
+    }
   }
 }
 
