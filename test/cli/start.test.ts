@@ -5,7 +5,18 @@
  * that cannot be written is no error.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -317,6 +328,21 @@ describe('cached code that cannot be used, a cache folder that cannot be written
       for (const dir of [warm, empty]) chmodSync(dir, 0o755);
     }
   });
+
+  it.skipIf(!existsSync('/proc/self'))(
+    'a cache folder where mkdir says ENOENT below a folder that exists (/proc): the same run, no hang',
+    async () => {
+      // Node 20's mkdirSync(..., { recursive: true }) loops for ever there (ENOENT, then EEXIST for the parent, again):
+      // before session 65 a run with HOME=/proc/self (or the cache folder under /proc) never ended.
+      const reference = await run(args, ES_MODULES);
+      const envs: Record<string, string>[] = [
+        { KMSFIX_CACHE_DIR: '/proc/self/kmsfix-cache' },
+        { KMSFIX_CACHE_DIR: '', XDG_CACHE_HOME: '', HOME: '/proc/self' },
+      ];
+      for (const env of envs) expect(await run(args, env), JSON.stringify(env)).toEqual(reference);
+    },
+    60_000,
+  );
 
   it('KMSFIX_CJS=off and KMSFIX_CACHE_DIR=off write no cached code', async () => {
     const cache = tmp('cache');
