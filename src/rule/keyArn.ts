@@ -6,7 +6,8 @@
  *   Terraform through `data "aws_kms_key" { key_id = <alias ARN> }`'s `.arn` (its provider reads a table's key back
  *   as the key's ARN, so that an alias ARN in `kms_key_arn` would have every later plan update the table again:
  *   terraform-aws-modules/terraform-aws-dynamodb-table#92; session 64), only where the table's provider's Region is a
- *   literal, the alias's (src/formats/terraform/fix.ts aliasKeyArn);
+ *   literal, the alias's (src/formats/terraform/fix.ts aliasKeyArn); TypeScript only for a serverless.ts's resources
+ *   (providerAliasArn declines it for CDK, CDK for Terraform and Pulumi tables);
  * - an alias name `alias/NAME`: CloudFormation only (`KMSMasterKeyId` takes key IDs, ARNs, alias
  *   names and alias ARNs; Terraform's, CDK's and Pulumi's `kms_key_arn`/`kmsKeyArn`/`Key.fromKeyArn`
  *   take an ARN);
@@ -137,12 +138,18 @@ export function keyArnProblem(value: string, family: string): string | undefined
 }
 
 /**
- * Why a table of Terraform's AWS provider (CDKTF, or Pulumi's, bridged from it) written in TypeScript cannot take this
- * --kms-key-arn: an alias ARN, which the provider reads back as the key's ARN, so that every later plan or update
+ * Why a table written in TypeScript cannot take this --kms-key-arn: an alias ARN. The AWS CDK's (below); and for one of
+ * Terraform's AWS provider (CDKTF, or Pulumi's, bridged from it) an alias ARN, which the provider reads back as the key's ARN, so that every later plan or update
  * changes the table again (as Terraform's family declines it: keyArnProblem). Undefined for any other value (adv2 s64).
  */
 export function providerAliasArn(value: string, framework: string): string | undefined {
-  if ((framework !== 'cdktf' && framework !== 'pulumi') || !keyArnKinds(value).includes('alias-arn')) return undefined;
+  if (!['cdk', 'cdktf', 'pulumi'].includes(framework) || !keyArnKinds(value).includes('alias-arn')) return undefined;
+  // The AWS CDK: Key.fromKeyArn takes a key's ARN. Given an alias ARN, the table's grants (grantReadData, grantStreamRead...)
+  // put the KMS actions in the grantee's IAM policy on the alias ARN, which IAM does not match against the key
+  // (aws/aws-cdk#19914; AWS KMS guide: an alias ARN in an IAM policy controls alias operations only): the grantee loses
+  // the table at deploy, across accounts always (session 65's adversarial pass).
+  if (framework === 'cdk')
+    return `--kms-key-arn ${value.trim()} cannot be written here: the AWS CDK imports a key by its key ARN (Key.fromKeyArn), and the table's grants (grantReadData, grantReadWriteData...) would name the alias ARN in IAM policies, which give no use of the key: their principals would lose the table (give the key's ARN)`;
   const tool = framework === 'cdktf' ? 'CDK for Terraform' : 'Pulumi';
   return `--kms-key-arn ${value.trim()} cannot be written here: ${tool}'s AWS provider reads an alias ARN back as its key's ARN, and every later ${framework === 'cdktf' ? 'plan' : 'update'} changes the table again (give the key's ARN)`;
 }

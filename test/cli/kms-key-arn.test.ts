@@ -173,7 +173,7 @@ describe('fix --kms-key-arn', () => {
   });
 });
 
-describe("--kms-key-arn an alias ARN in TypeScript: CDK writes it, CDKTF and Pulumi (Terraform's provider) decline (adv2 s64)", () => {
+describe("--kms-key-arn an alias ARN in TypeScript: CDKTF and Pulumi (Terraform's provider) decline (adv2 s64), CDK too (adv s65)", () => {
   const ALIAS = 'arn:aws:kms:us-east-1:111122223333:alias/orders';
   const pulumi =
     'import * as aws from "@pulumi/aws";\nexport const t = new aws.dynamodb.Table("orders", { attributes: [{ name: "id", type: "S" }], hashKey: "id" });\n';
@@ -195,8 +195,16 @@ describe("--kms-key-arn an alias ARN in TypeScript: CDK writes it, CDKTF and Pul
     expect(r.outcomes[0].tables[0].message).toContain(reason);
   });
 
-  it('CDK: written (CloudFormation takes an alias ARN)', async () => {
+  // Session 65's adversarial pass: CDK was given Key.fromKeyArn(this, 'DynamoDBKey', '<alias ARN>'), and the table's grants
+  // (grantReadWriteData...) then put the KMS actions in the grantee's IAM policy on the alias ARN, which IAM does not
+  // match against the key (aws/aws-cdk#19914): the grantee lost the table at deploy (across accounts, always).
+  it("CDK: declined, the file unchanged (Key.fromKeyArn takes a key's ARN: grants on an alias ARN give no access)", async () => {
     const r = await processMemory([{ path: 'index.ts', text: cdk }], 'fix', { kmsKeyArn: ALIAS });
-    expect(r.output.get('index.ts')).toContain(ALIAS);
+    expect(r.output.get('index.ts')).toBe(cdk);
+    expect(r.outcomes[0].tables[0].message).toContain(
+      `--kms-key-arn ${ALIAS} cannot be written here: the AWS CDK imports a key by its key ARN (Key.fromKeyArn)`,
+    );
+    const key = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect((await processMemory([{ path: 'index.ts', text: cdk }], 'fix', { kmsKeyArn: key })).output.get('index.ts')).toContain(key);
   });
 });
