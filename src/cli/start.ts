@@ -19,10 +19,10 @@
  * This file is bundled with the two cache modules it imports and codeVariant.ts (which kind of run's cached
  * code it loads): the start loads no ES module of kmsfix's, and the cache folder's rule stays in src/io/cache.ts.
  */
-import { accessSync, constants, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cachePath } from '../io/cache.js';
+import { cachePath, makeDir } from '../io/cache.js';
 import { codeCacheName, runCached } from '../io/codeCache.js';
 import { codeVariant } from './codeVariant.js';
 
@@ -106,7 +106,7 @@ function otherKind(dir: string, build: string): string | undefined {
 /** The folder exists (or can be made) and files can be written in it. */
 function writable(dir: string): boolean {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDir(dir);
     accessSync(dir, constants.W_OK);
     return true;
   } catch {

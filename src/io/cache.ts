@@ -20,6 +20,25 @@ export function cacheDir(): string | undefined {
   return home ? path.join(home, '.cache', 'kmsfix') : undefined;
 }
 
+/**
+ * Make folder `dir` and those above it that are missing (mode 0700), as mkdirSync's `recursive` does, but throwing where
+ * the folder cannot be made: Node 20's recursive mkdir loops for ever where mkdir says ENOENT below a folder that exists
+ * (`/proc/self/x`: HOME=/proc/self never ended a run before session 65).
+ */
+export function makeDir(dir: string, climb = true): void {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && statSync(dir).isDirectory()) return;
+    const up = path.dirname(dir);
+    if (code !== 'ENOENT' || up === dir || !climb) throw e;
+    makeDir(up);
+    // Once more, not climbing again (another run may have made it meanwhile: EEXIST is success).
+    makeDir(dir, false);
+  }
+}
+
 /** The path of cache file `name`, or undefined when caching is off. */
 export function cachePath(name: string): string | undefined {
   const dir = cacheDir();
@@ -36,16 +55,24 @@ export function readCache(file: string | undefined): Buffer | undefined {
   }
 }
 
-/** Replace a cache file whole (temp file and rename: readers never see half of it); failures are ignored. */
+/**
+ * Replace a cache file whole (temp file and rename: readers never see half of it); failures are ignored,
+ * and the temp file of a failed write (a full disk, a folder under the file's name) is removed.
+ */
 export function writeCache(file: string | undefined, data: string | Uint8Array): void {
   if (!file) return;
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    makeDir(path.dirname(file));
     writeFileSync(tmp, data, { mode: 0o600 });
     renameSync(tmp, file);
   } catch {
     // The next run does the work again.
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // Nothing to remove, or not removable: pruneStale's in a day.
+    }
   }
 }
 
@@ -56,7 +83,7 @@ export function writeCache(file: string | undefined, data: string | Uint8Array):
 export function appendCache(file: string | undefined, text: string): void {
   if (!file) return;
   try {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    makeDir(path.dirname(file));
     appendFileSync(file, text, { mode: 0o600 });
   } catch {
     // The next run does the work again.

@@ -6,9 +6,13 @@
  *
  * V8 checks cached code against the engine, its flags (src/core/tiering.ts) and the source's length
  * only: a cache file's name must change with the file's content (a version, a hash). Rejected cached
- * code is compiled again.
+ * code is compiled again. V8 does not check the code's own bytes (its checksum is a debug build's): code
+ * with bytes changed (a bad disk block, a copy cut and padded) crashed the process when run, and every run
+ * after it, until the file was removed (session 65's adversarial pass). A cache file is V8's bytes and a
+ * SHA-1 of them (sealed); a file whose SHA-1 does not match is not given to V8, and is written again.
  */
 import { isAscii } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
@@ -47,7 +51,7 @@ export interface CacheFiles {
 
 /** Run CommonJS `file` (as require() would, once) with the cached code in `cacheFile`, when there is some. */
 export function runCached(file: string, cacheFile: string, files: CacheFiles = {}): CachedRun {
-  const cachedData = readCache(files.readFrom ?? cacheFile);
+  const cachedData = unsealed(readCache(files.readFrom ?? cacheFile));
   // ASCII text decoded as latin1 (13 ms instead of 36 for typescript.js's 9 MB); esbuild writes ASCII.
   const bytes = readFileSync(file);
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
@@ -62,7 +66,7 @@ export function runCached(file: string, cacheFile: string, files: CacheFiles = {
       // Written again only for a growth of more than 1/32 (a format's code, the fix's: tens of KB and more): a
       // warm run's own cached code comes out some hundred bytes larger or smaller from run to run.
       if (larger !== undefined && data.length <= larger + (larger >> 5)) return;
-      writeCache(cacheFile, data);
+      writeCache(cacheFile, sealed(data));
       // A new build's first run: older builds' files of the same code, unused for a month, go.
       pruneStale(cacheFile, Date.now(), files.build);
     } catch {
@@ -72,4 +76,21 @@ export function runCached(file: string, cacheFile: string, files: CacheFiles = {
   if (cachedData && !script.cachedDataRejected)
     return files.readFrom ? { exports: mod.exports } : { exports: mod.exports, grow: () => save(cachedData.length) };
   return { exports: mod.exports, save: () => save() };
+}
+
+/** Bytes of the SHA-1 that ends a cache file of code. */
+const SEAL = 20;
+
+const sha1 = (data: Uint8Array) => createHash('sha1').update(data).digest();
+
+/** V8's cached code with its SHA-1 after it: the cache file's content. */
+export function sealed(data: Buffer): Buffer {
+  return Buffer.concat([data, sha1(data)]);
+}
+
+/** The cached code in a cache file's content, or undefined when its SHA-1 does not match (not written by sealed, or changed since). */
+export function unsealed(file: Buffer | undefined): Buffer | undefined {
+  if (!file || file.length <= SEAL) return undefined;
+  const data = file.subarray(0, file.length - SEAL);
+  return sha1(data).equals(file.subarray(file.length - SEAL)) ? data : undefined;
 }

@@ -5,7 +5,18 @@
  * that cannot be written is no error.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -255,6 +266,35 @@ describe('cached code that cannot be used, a cache folder that cannot be written
     }
   });
 
+  it('cached code with bytes changed in its body (a bad disk block) is not run: the same run, the file replaced', async () => {
+    const reference = await run(args, ES_MODULES);
+    const cache = tmp('cache');
+    await run(args, { KMSFIX_CACHE_DIR: cache });
+    const [name] = cachedCode(cache);
+    const file = path.join(cache, name);
+    const good = readFileSync(file);
+    // V8 checks a header, the source's length and the flags, not the code: before session 65 these ran and
+    // crashed the process (SIGTRAP, SIGSEGV), and every run after it.
+    for (const at of [100, 1000, Math.floor(good.length / 4), Math.floor(good.length / 2)]) {
+      const bad = Buffer.from(good);
+      for (let i = at; i < at + 64; i++) bad[i] ^= 0x5a;
+      writeFileSync(file, bad);
+      expect(await run(args, { KMSFIX_CACHE_DIR: cache }), `bytes ${at}-${at + 63}`).toEqual(reference);
+      expect(readFileSync(file).equals(bad), `bytes ${at}-${at + 63} replaced`).toBe(false);
+    }
+  });
+
+  it('a cache file that cannot be replaced (a folder under its name) leaves no temp file', async () => {
+    const reference = await run(args, ES_MODULES);
+    const cache = tmp('cache');
+    await run(args, { KMSFIX_CACHE_DIR: cache });
+    const [name] = cachedCode(cache);
+    rmSync(path.join(cache, name));
+    mkdirSync(path.join(cache, name));
+    expect(await run(args, { KMSFIX_CACHE_DIR: cache })).toEqual(reference);
+    expect(readdirSync(cache)).toEqual([name]);
+  });
+
   it("another build's cached code (another name) is left alone", async () => {
     const reference = await run(args, ES_MODULES);
     const cache = tmp('cache');
@@ -288,6 +328,21 @@ describe('cached code that cannot be used, a cache folder that cannot be written
       for (const dir of [warm, empty]) chmodSync(dir, 0o755);
     }
   });
+
+  it.skipIf(!existsSync('/proc/self'))(
+    'a cache folder where mkdir says ENOENT below a folder that exists (/proc): the same run, no hang',
+    async () => {
+      // Node 20's mkdirSync(..., { recursive: true }) loops for ever there (ENOENT, then EEXIST for the parent, again):
+      // before session 65 a run with HOME=/proc/self (or the cache folder under /proc) never ended.
+      const reference = await run(args, ES_MODULES);
+      const envs: Record<string, string>[] = [
+        { KMSFIX_CACHE_DIR: '/proc/self/kmsfix-cache' },
+        { KMSFIX_CACHE_DIR: '', XDG_CACHE_HOME: '', HOME: '/proc/self' },
+      ];
+      for (const env of envs) expect(await run(args, env), JSON.stringify(env)).toEqual(reference);
+    },
+    60_000,
+  );
 
   it('KMSFIX_CJS=off and KMSFIX_CACHE_DIR=off write no cached code', async () => {
     const cache = tmp('cache');

@@ -7,7 +7,7 @@
  * - A Serverless service: `provider.region` as the Framework resolves it. A literal; the first literal of a chain of
  *   sources (`${opt:region, 'eu-west-1'}`: eu-west-1 where the deploy passes no --region); a `self:` value the file
  *   holds (`${self:custom.region}`); each entry of a map the stage chooses from (`${self:custom.regions.${sls:stage}}`)
- *   and its fallback. No `provider.region`: the Framework's default, us-east-1 (or --region). A value kmsfix cannot read
+ *   and its fallback; each stage's `params.<stage>.<name>` (v4: `stages.<stage>.params.<name>`) of a `${param:name}`. No `provider.region`: the Framework's default, us-east-1 (or --region). A value kmsfix cannot read
  *   (`${env:REGION}`, `${param:region}` with no literal after it): not known.
  * - A SAM project: each environment's `region` in `samconfig.toml` (`.yaml`, `.yml`), the `--region` `sam deploy
  *   --config-env <env>` passes (`[<env>.deploy.parameters]`, else `[<env>.global.parameters]`), in the files
@@ -31,6 +31,12 @@ const MAX_DEPTH = 4;
 
 /** A map chosen by a variable (`self:custom.regions.${sls:stage}`, `self:custom.stages.${opt:stage}.region`). */
 const CHOSEN = /^self:([\w.-]+)\.\$\{[^{}]*\}((?:\.[\w-]+)*)$/;
+
+/** A map's pairs (none for anything else). */
+function pairsOf(node: CNode | null | undefined) {
+  const map = resolveAlias(node ?? null);
+  return map && !map.code && map.kind === 'map' ? map.pairs : [];
+}
 
 /** The Regions one `provider.region` value may be, each with the words saying how (empty: not known). */
 function regionsOf(service: CNode, value: string, depth: number): { region: string; how: string; environment?: string }[] | undefined {
@@ -83,7 +89,34 @@ function regionsOf(service: CNode, value: string, depth: number): { region: stri
       out.push(...inner.map((r) => ({ ...r, how: `${self[1]}${r.how ? `, ${r.how}` : ''}${unless()}` })));
       return out;
     }
-    // opt:region, env:X, param:x, ssm:/x, a file(...): passed at deploy or held elsewhere; the next source counts too.
+    const param = /^param:([\w-]+)$/.exec(source);
+    if (param) {
+      // A stage's value the file holds: v3's `params.<stage>.<name>`, v4's `stages.<stage>.params.<name>` (session 65's
+      // adversarial pass: read as passed, the chain's default alone). `default` serves every stage without its own, so
+      // that the next source is never reached; else a stage with none (or a Dashboard param): the next source.
+      let always = false;
+      const held = [
+        ...pairsOf(codeAt(service, ['params'])).map((p) => ({ p, path: [param[1]], from: `params.${String(p.key)}.${param[1]}` })),
+        ...pairsOf(codeAt(service, ['stages'])).map((p) => ({
+          p,
+          path: ['params', param[1]],
+          from: `stages.${String(p.key)}.params.${param[1]}`,
+        })),
+      ];
+      for (const { p, path, from } of held) {
+        const node = resolveAlias(codeAt(p.value, path) ?? null);
+        const s = node?.kind === 'scalar' && !node.code ? scalarString(node) : undefined;
+        const inner = s === undefined ? undefined : regionsOf(service, s, depth + 1);
+        if (!inner) continue;
+        if (String(p.key) === 'default') always = true;
+        for (const r of inner)
+          out.push({ region: r.region, how: `stage ${String(p.key)}: ${from}${r.how ? `, ${r.how}` : ''}`, environment: String(p.key) });
+      }
+      if (always) return out;
+      passed.push(source);
+      continue;
+    }
+    // opt:region, env:X, ssm:/x, a file(...): passed at deploy or held elsewhere; the next source counts too.
     passed.push(source);
   }
   return out.length ? out : undefined;

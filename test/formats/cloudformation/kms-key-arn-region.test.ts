@@ -67,6 +67,26 @@ describe('--kms-key-arn and the Region a CloudFormation, SAM or Serverless stack
     expect((await verdict(none, EAST)).fixed).toBe(true);
   });
 
+  it("provider.region through a param: each stage's params.<stage> (v3) or stages.<stage>.params (v4) value; params.default ends the chain", async () => {
+    // Session 65's adversarial pass: `${param:region, 'us-east-1'}` read as us-east-1 only, so that a us-east-1 key was
+    // written for a service whose prod stage deploys to eu-west-1, and a eu-west-1 key declined as of us-east-1 alone.
+    const v3 = service("  region: ${param:region, 'us-east-1'}\n", 'params:\n  prod:\n    region: eu-west-1\n');
+    expect((await verdict([{ path: 'serverless.yml', text: v3 }], EAST)).declined).toContain(
+      'this table is in eu-west-1 (serverless.yml:7, provider.region (stage prod: params.prod.region))',
+    );
+    expect((await verdict([{ path: 'serverless.yml', text: v3 }], WEST)).declined).toContain(
+      'this table is in us-east-1 (serverless.yml:7, provider.region (its default where the deploy gives no param:region))',
+    );
+    const v4 = service('  region: ${param:region}\n', 'stages:\n  prod:\n    params:\n      region: eu-west-1\n');
+    expect((await verdict([{ path: 'serverless.yml', text: v4 }], EAST)).declined).toContain(
+      'this table is in eu-west-1 (serverless.yml:8, provider.region (stage prod: stages.prod.params.region))',
+    );
+    // params.default serves every stage without its own: the chain's fallback is never reached.
+    const dflt = service("  region: ${param:region, 'us-east-1'}\n", 'params:\n  default:\n    region: eu-west-1\n');
+    expect((await verdict([{ path: 'serverless.yml', text: dflt }], WEST)).fixed).toBe(true);
+    expect((await verdict([{ path: 'serverless.yml', text: dflt }], EAST)).declined).toContain('params.default.region');
+  });
+
   it('a Region kmsfix cannot read is not known: the table is fixed, and the key line names the key Region', async () => {
     const v = await verdict([{ path: 'serverless.yml', text: service('  region: ${env:REGION}\n') }], EAST);
     expect(v.fixed).toBe(true);
