@@ -192,8 +192,7 @@ export const UNREAD_FIELDS = ['jsDoc', 'flowNode', 'locals', 'nextContainer', 'e
  * and the flags too when they are on, and checks that the top-level `await` reparse still happens.
  */
 export const FLAGS_GATE = {
-  entry:
-    'function createSourceFile(fileName, sourceText, languageVersionOrOptions, setParentNodes = false, scriptKind) {\n  var _a, _b;',
+  entry: 'function createSourceFile(fileName, sourceText, languageVersionOrOptions, setParentNodes = false, scriptKind) {\n  var _a, _b;',
   aggregate: 'function aggregateChildrenFlags(children) {\n  let subtreeFlags = 0 /* None */;',
 };
 const FLAG_STORE = /^( *)node\.transformFlags (\|=|&=|=) ([^;]*);$/gm;
@@ -203,7 +202,9 @@ function gateTransformFlags(text) {
   for (const key of ['entry', 'aggregate']) {
     const at = text.indexOf(FLAGS_GATE[key]);
     if (at < 0 || text.indexOf(FLAGS_GATE[key], at + 1) >= 0)
-      throw new Error(`typescript.js is not the expected bundle: ${JSON.stringify(FLAGS_GATE[key].slice(0, 40))} is not there exactly once`);
+      throw new Error(
+        `typescript.js is not the expected bundle: ${JSON.stringify(FLAGS_GATE[key].slice(0, 40))} is not there exactly once`,
+      );
   }
   const start = text.indexOf('\nfunction createNodeFactory(');
   const end = text.indexOf('\n}\n', start);
@@ -215,7 +216,10 @@ function gateTransformFlags(text) {
   });
   if (stores < 100) throw new Error(`typescript.js is not the expected bundle: ${stores} stores of transformFlags in createNodeFactory`);
   text = text.slice(0, start) + factory + text.slice(end);
-  text = text.replace(FLAGS_GATE.aggregate, `function aggregateChildrenFlags(children) {\n  if (transformFlagsOff) {\n    children.transformFlags = 0;\n    return;\n  }\n  let subtreeFlags = 0 /* None */;`);
+  text = text.replace(
+    FLAGS_GATE.aggregate,
+    `function aggregateChildrenFlags(children) {\n  if (transformFlagsOff) {\n    children.transformFlags = 0;\n    return;\n  }\n  let subtreeFlags = 0 /* None */;`,
+  );
   const entry = FLAGS_GATE.entry;
   const wrapped =
     'var transformFlagsOff;\n' +

@@ -339,7 +339,13 @@ describe('the parser-only build of TypeScript', () => {
 
   it('computes transform flags only for a text that may hold `await` (FLAGS_GATE), and parses top-level `await` again as the compiler does', () => {
     const parse = (t: typeof TS, text: string, name = 'a.ts') =>
-      t.createSourceFile(name, text, { languageVersion: t.ScriptTarget.Latest, jsDocParsingMode: t.JSDocParsingMode.ParseNone }, true, t.ScriptKind.TS);
+      t.createSourceFile(
+        name,
+        text,
+        { languageVersion: t.ScriptTarget.Latest, jsDocParsingMode: t.JSDocParsingMode.ParseNone },
+        true,
+        t.ScriptKind.TS,
+      );
     const flagsOf = (t: typeof TS, text: string) => {
       const out: number[] = [];
       const walk = (n: TS.Node) => {
@@ -364,7 +370,7 @@ describe('the parser-only build of TypeScript', () => {
       "import { x } from './x';\nconst a = await x();\nfor await (const y of a) {}\nfunction f() { return 1; }\n",
       // The escaped one alone (`const b = \u0061wait;`) is parsed again only when the backslash turns the flags on.
       "import { x } from './x';\nconst a = \\u0061wait x;\nconst b = \\u0061wait;\n",
-      "export const a = 1;\nawait new Promise((r) => r(a));\n",
+      'export const a = 1;\nawait new Promise((r) => r(a));\n',
     ];
     for (const text of modules) {
       expect(awaitKinds(full, text)).toContain('AwaitExpression');
@@ -375,7 +381,8 @@ describe('the parser-only build of TypeScript', () => {
     // A script (no import or export): `await` stays an identifier in both.
     expect(awaitKinds(parser, 'const a = await;\n')).toEqual(awaitKinds(full, 'const a = await;\n'));
     // Without `await`: the same tree, every transform flag left 0 (the compiler's are not all 0).
-    const plain = "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\nclass S { f = async () => new dynamodb.Table(this, 'T', { ...p }); }\n";
+    const plain =
+      "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\nclass S { f = async () => new dynamodb.Table(this, 'T', { ...p }); }\n";
     expect(flagsOf(full, plain).some((f) => f !== 0)).toBe(true);
     expect(flagsOf(parser, plain).every((f) => f === 0)).toBe(true);
     same('plain.ts', plain);
