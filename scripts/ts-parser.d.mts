@@ -7,3 +7,5 @@ export function writeParser(root: string, o?: { force?: boolean; log?: (derived:
 export const CONSTRUCTOR_REWRITES: readonly { readonly from: string; readonly to: string }[];
 /** The fields the node factory sets to undefined that the parser build leaves out. */
 export const UNREAD_FIELDS: readonly string[];
+/** The two statements the transform flags' gate rewrites: createSourceFile's start and aggregateChildrenFlags's. */
+export const FLAGS_GATE: { readonly entry: string; readonly aggregate: string };

@@ -176,6 +176,60 @@ export const CONSTRUCTOR_REWRITES = [
 /** The fields the node factory (createNodeFactory) sets to undefined and no parse reads: the binder's, checker's and JSDoc's. */
 export const UNREAD_FIELDS = ['jsDoc', 'flowNode', 'locals', 'nextContainer', 'endFlowNode', 'returnFlowNode', 'symbol', 'localSymbol'];
 
+/**
+ * The transform flags (each node's `transformFlags`: what the emitter's transforms look for) are computed only
+ * for a text that holds `await` or a backslash. The node factory ORs each new node's flags from its
+ * children's (propagateChildFlags, aggregateChildrenFlags: about 8% of the instructions of a first parse of the
+ * bench's CDK stacks); the parser reads one of them, ContainsPossibleTopLevelAwait, to parse a module's
+ * statements again in an `await` context (reparseTopLevelAwait), and kmsfix reads none. That flag comes only
+ * from an identifier whose name is `await` (createIdentifier), which a text without `await` and without a
+ * backslash (`\u0061wait`) cannot hold: in such a text no node has it, so no statement is parsed again, with
+ * the flags or without. So each store of the factory's (`node.transformFlags = ...`, `|=`, `&=`, on a line of
+ * its own) becomes `transformFlagsOff || (node.transformFlags ...)`, aggregateChildrenFlags sets a list's to
+ * 0 when they are off, and createSourceFile turns them off for its parse of such a text (on again after).
+ * Off, every node's transformFlags stays 0, its constructor's value (the same fields, in the same order).
+ * parser-build.test.ts compares the trees node by node (kind, range, flags, parent, text) with the compiler's,
+ * and the flags too when they are on, and checks that the top-level `await` reparse still happens.
+ */
+export const FLAGS_GATE = {
+  entry: 'function createSourceFile(fileName, sourceText, languageVersionOrOptions, setParentNodes = false, scriptKind) {\n  var _a, _b;',
+  aggregate: 'function aggregateChildrenFlags(children) {\n  let subtreeFlags = 0 /* None */;',
+};
+const FLAG_STORE = /^( *)node\.transformFlags (\|=|&=|=) ([^;]*);$/gm;
+
+/** `text` with the transform flags computed only when a text may hold `await` (FLAGS_GATE); throws when a piece is not there. */
+function gateTransformFlags(text) {
+  for (const key of ['entry', 'aggregate']) {
+    const at = text.indexOf(FLAGS_GATE[key]);
+    if (at < 0 || text.indexOf(FLAGS_GATE[key], at + 1) >= 0)
+      throw new Error(
+        `typescript.js is not the expected bundle: ${JSON.stringify(FLAGS_GATE[key].slice(0, 40))} is not there exactly once`,
+      );
+  }
+  const start = text.indexOf('\nfunction createNodeFactory(');
+  const end = text.indexOf('\n}\n', start);
+  if (start < 0 || end < 0) throw new Error('typescript.js is not the expected bundle: no createNodeFactory');
+  let stores = 0;
+  const factory = text.slice(start, end).replace(FLAG_STORE, (_, indent, op, value) => {
+    stores++;
+    return `${indent}transformFlagsOff || (node.transformFlags ${op} ${value});`;
+  });
+  if (stores < 100) throw new Error(`typescript.js is not the expected bundle: ${stores} stores of transformFlags in createNodeFactory`);
+  text = text.slice(0, start) + factory + text.slice(end);
+  text = text.replace(
+    FLAGS_GATE.aggregate,
+    `function aggregateChildrenFlags(children) {\n  if (transformFlagsOff) {\n    children.transformFlags = 0;\n    return;\n  }\n  let subtreeFlags = 0 /* None */;`,
+  );
+  const entry = FLAGS_GATE.entry;
+  const wrapped =
+    'var transformFlagsOff;\n' +
+    'function createSourceFile(fileName, sourceText, languageVersionOrOptions, setParentNodes = false, scriptKind) {\n' +
+    '  transformFlagsOff = !sourceText.includes("await") && !sourceText.includes("\\\\");\n' +
+    '  try {\n    return createSourceFileFlagged(fileName, sourceText, languageVersionOrOptions, setParentNodes, scriptKind);\n  } finally {\n    transformFlagsOff = false;\n  }\n}\n' +
+    entry.replace('function createSourceFile(', 'function createSourceFileFlagged(');
+  return text.replace(entry, wrapped);
+}
+
 /** `text` with CONSTRUCTOR_REWRITES applied and UNREAD_FIELDS' stores left out of createNodeFactory; throws when one is not there. */
 function dropUnreadFields(text) {
   for (const { from, to } of CONSTRUCTOR_REWRITES) {
@@ -480,8 +534,8 @@ export function deriveParser(source, ts, api = PARSER_API) {
   const license = source.slice(0, start).trim();
   const text =
     `${license}\n// The parser of TypeScript ${ts.version}, derived from typescript.js by kmsfix's scripts/ts-parser.mjs: ` +
-    `its top-level statements that the names exported below reach, unchanged but for their whitespace (minified), enums written as object literals, not looking for Node's performance hooks, identifiers not interned, a list's length written only when it changes, and no fields of the binder, checker and emitter in its nodes.\n` +
-    `${dropUnreadFields(rewriteInner(parts.join('')))}\nmodule.exports = { ${api.join(', ')} };\n`;
+    `its top-level statements that the names exported below reach, unchanged but for their whitespace (minified), enums written as object literals, not looking for Node's performance hooks, identifiers not interned, a list's length written only when it changes, no fields of the binder, checker and emitter in its nodes, and no transform flags for a text without "await".\n` +
+    `${gateTransformFlags(dropUnreadFields(rewriteInner(parts.join(''))))}\nmodule.exports = { ${api.join(', ')} };\n`;
   const droppedNames = [...declares.keys()].filter((n) => !reached.has(n));
   return {
     text,

@@ -16,7 +16,7 @@ import { loadTypeScript, ts as used } from '../../../src/formats/typescript/comp
 import { callExpressions, newExpressions, parseTypeScript } from '../../../src/formats/typescript/parse.js';
 import { classWrites } from '../../../src/formats/typescript/singleValue.js';
 import { cdk, prng } from '../../../bench/generate.mjs';
-import { CONSTRUCTOR_REWRITES, INNER_REWRITES, PARSER_API, UNREAD_FIELDS } from '../../../scripts/ts-parser.mjs';
+import { CONSTRUCTOR_REWRITES, FLAGS_GATE, INNER_REWRITES, PARSER_API, UNREAD_FIELDS } from '../../../scripts/ts-parser.mjs';
 import { ROOT } from '../../helpers/fixture-cases.js';
 
 const require = createRequire(import.meta.url);
@@ -38,7 +38,11 @@ function files(dir: string, test: (name: string) => boolean, out: string[] = [])
 /** A TypeScript file kmsfix reads (`.ts`, `.mts`, `.cts`, `.tsx`: parse.ts scriptKindOf), not a declaration. */
 const isSource = (name: string) => /\.(?:[cm]?ts|tsx)$/.test(name);
 
-/** A tree as text: each node's kind, range, flags, own text and parent, in forEachChild order; then the syntax errors. */
+/**
+ * A tree as text: each node's kind, range, flags, own text and parent, in forEachChild order, and its transform
+ * flags when the text may hold `await` (the parser build computes them only then: scripts/ts-parser.mjs
+ * FLAGS_GATE); then the syntax errors.
+ */
 function dump(t: typeof TS, file: string, text: string): string {
   const options = { languageVersion: t.ScriptTarget.Latest, jsDocParsingMode: t.JSDocParsingMode.ParseNone };
   let sf: TS.SourceFile;
@@ -54,10 +58,12 @@ function dump(t: typeof TS, file: string, text: string): string {
 
 function dumpTree(t: typeof TS, sf: TS.SourceFile): string {
   const out: string[] = [];
+  const flagsOn = mayHoldAwait(sf.text);
   const walk = (n: TS.Node, depth: number, parent: TS.Node | undefined) => {
-    const own = n as unknown as { escapedText?: string; text?: string };
+    const own = n as unknown as { escapedText?: string; text?: string; transformFlags: number };
     const value = t.isIdentifier(n) || t.isPrivateIdentifier(n) ? own.escapedText : t.isSourceFile(n) ? '' : own.text;
-    out.push(`${depth} ${t.SyntaxKind[n.kind]} ${n.pos}-${n.end} ${n.flags} ${n.parent === parent} ${value ?? ''}`);
+    const flags = flagsOn ? ` ${own.transformFlags}` : '';
+    out.push(`${depth} ${t.SyntaxKind[n.kind]} ${n.pos}-${n.end} ${n.flags}${flags} ${n.parent === parent} ${value ?? ''}`);
     t.forEachChild(n, (c) => walk(c, depth + 1, n));
   };
   walk(sf, 0, undefined);
@@ -65,6 +71,9 @@ function dumpTree(t: typeof TS, sf: TS.SourceFile): string {
   for (const d of diags) out.push(`! ${d.start} ${d.length} ${d.code} ${t.flattenDiagnosticMessageText(d.messageText, ' ')}`);
   return out.join('\n');
 }
+
+/** A text whose nodes the parser build gives transform flags: one that holds `await` or a backslash (`\\u0061wait`). */
+const mayHoldAwait = (text: string) => text.includes('await') || text.includes('\\');
 
 function same(file: string, text: string): void {
   const expected = dump(full, file, text);
@@ -326,6 +335,67 @@ describe('the parser-only build of TypeScript', () => {
       expect(derived).not.toContain(squeeze(r.from));
     }
     for (const f of UNREAD_FIELDS) expect(derived).not.toContain(`node.${f}=void0`);
+  });
+
+  it('computes transform flags only for a text that may hold `await` (FLAGS_GATE), and parses top-level `await` again as the compiler does', () => {
+    const parse = (t: typeof TS, text: string, name = 'a.ts') =>
+      t.createSourceFile(
+        name,
+        text,
+        { languageVersion: t.ScriptTarget.Latest, jsDocParsingMode: t.JSDocParsingMode.ParseNone },
+        true,
+        t.ScriptKind.TS,
+      );
+    const flagsOf = (t: typeof TS, text: string) => {
+      const out: number[] = [];
+      const walk = (n: TS.Node) => {
+        out.push((n as unknown as { transformFlags: number }).transformFlags);
+        t.forEachChild(n, walk);
+      };
+      walk(parse(t, text));
+      return out;
+    };
+    const awaitKinds = (t: typeof TS, text: string) => {
+      const out: string[] = [];
+      const walk = (n: TS.Node) => {
+        if (n.kind === t.SyntaxKind.AwaitExpression || (t.isIdentifier(n) && n.text === 'await')) out.push(t.SyntaxKind[n.kind]);
+        t.forEachChild(n, walk);
+      };
+      walk(parse(t, text));
+      return out;
+    };
+    // A module's top-level `await` (written, escaped, in `for await`): an identifier on the first pass, an
+    // await expression after the compiler's reparse, in both builds, with the same transform flags.
+    const modules = [
+      "import { x } from './x';\nconst a = await x();\nfor await (const y of a) {}\nfunction f() { return 1; }\n",
+      // The escaped one alone (`const b = \u0061wait;`) is parsed again only when the backslash turns the flags on.
+      "import { x } from './x';\nconst a = \\u0061wait x;\nconst b = \\u0061wait;\n",
+      'export const a = 1;\nawait new Promise((r) => r(a));\n',
+    ];
+    for (const text of modules) {
+      expect(awaitKinds(full, text)).toContain('AwaitExpression');
+      expect(awaitKinds(parser, text)).toEqual(awaitKinds(full, text));
+      expect(flagsOf(parser, text)).toEqual(flagsOf(full, text));
+      same('tla.ts', text);
+    }
+    // A script (no import or export): `await` stays an identifier in both.
+    expect(awaitKinds(parser, 'const a = await;\n')).toEqual(awaitKinds(full, 'const a = await;\n'));
+    // Without `await`: the same tree, every transform flag left 0 (the compiler's are not all 0).
+    const plain =
+      "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\nclass S { f = async () => new dynamodb.Table(this, 'T', { ...p }); }\n";
+    expect(flagsOf(full, plain).some((f) => f !== 0)).toBe(true);
+    expect(flagsOf(parser, plain).every((f) => f === 0)).toBe(true);
+    same('plain.ts', plain);
+    // The flags are on again after such a parse: for the next text with `await`, and for the factory.
+    expect(flagsOf(parser, modules[0])).toEqual(flagsOf(full, modules[0]));
+    const id = (t: typeof TS) => (t.factory.createIdentifier('await') as unknown as { transformFlags: number }).transformFlags;
+    expect(id(parser)).toBe(id(full));
+    expect(id(parser)).not.toBe(0);
+    // In the written file (minified): the gate at createSourceFile, and the factory's stores behind it.
+    const derived = readFileSync(path.join(buildDir, built!), 'latin1');
+    expect(derived).toContain('transformFlagsOff=!sourceText.includes("await")&&!sourceText.includes("\\\\")');
+    expect(derived.match(/transformFlagsOff\|\|\(node\.transformFlags/g)?.length ?? 0).toBeGreaterThan(100);
+    expect(FLAGS_GATE.entry).toContain('function createSourceFile(');
   });
 
   it('gives the same error messages through kmsfix (parseTypeScript)', () => {
