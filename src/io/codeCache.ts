@@ -9,14 +9,17 @@
  * code is compiled again. V8 does not check the code's own bytes (its checksum is a debug build's): code
  * with bytes changed (a bad disk block, a copy cut and padded) crashed the process when run, and every run
  * after it, until the file was removed (session 65's adversarial pass). A cache file is V8's bytes and a
- * SHA-1 of them (sealed); a file whose SHA-1 does not match is not given to V8, and is written again.
+ * CRC-32 of them (sealed); a file whose CRC-32 does not match is not given to V8, and is written again.
+ * CRC-32, not a cryptographic hash: it is there for damage, not for someone who can write the cache folder
+ * (who could write the code itself), and node:crypto's SHA-1 cost a one-file scan some 24 million
+ * instructions (OpenSSL's start; `node -e 0` is about 87 million) where zlib's crc32 costs about 10.
  */
 import { isAscii } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import { lazyRequire } from '../core/lazy.js';
 import { underDefaultFlags } from '../core/tiering.js';
 import { pruneStale, readCache, writeCache } from './cache.js';
 
@@ -78,19 +81,41 @@ export function runCached(file: string, cacheFile: string, files: CacheFiles = {
   return { exports: mod.exports, save: () => save() };
 }
 
-/** Bytes of the SHA-1 that ends a cache file of code. */
-const SEAL = 20;
+/** Bytes of the CRC-32 that ends a cache file of code. */
+const SEAL = 4;
 
-const sha1 = (data: Uint8Array) => createHash('sha1').update(data).digest();
+const zlib = lazyRequire<typeof import('node:zlib') & { crc32?: (data: Uint8Array) => number }>('node:zlib');
 
-/** V8's cached code with its SHA-1 after it: the cache file's content. */
-export function sealed(data: Buffer): Buffer {
-  return Buffer.concat([data, sha1(data)]);
+let table: Int32Array | undefined;
+
+/** CRC-32 (zlib's): node:zlib's crc32 since Node 20.15, the same sum in JavaScript before. */
+export function crc32(data: Uint8Array): number {
+  const native = zlib().crc32;
+  return native ? native(data) >>> 0 : crc32Sum(data);
 }
 
-/** The cached code in a cache file's content, or undefined when its SHA-1 does not match (not written by sealed, or changed since). */
+/** zlib's CRC-32 in JavaScript (Node 20 before 20.15 has no zlib.crc32). */
+export function crc32Sum(data: Uint8Array): number {
+  table ??= Int32Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c;
+  });
+  let crc = -1;
+  for (let i = 0; i < data.length; i++) crc = table[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
+}
+
+/** V8's cached code with its CRC-32 after it: the cache file's content. */
+export function sealed(data: Buffer): Buffer {
+  const seal = Buffer.alloc(SEAL);
+  seal.writeUInt32LE(crc32(data));
+  return Buffer.concat([data, seal]);
+}
+
+/** The cached code in a cache file's content, or undefined when its CRC-32 does not match (not written by sealed, or changed since). */
 export function unsealed(file: Buffer | undefined): Buffer | undefined {
   if (!file || file.length <= SEAL) return undefined;
   const data = file.subarray(0, file.length - SEAL);
-  return sha1(data).equals(file.subarray(file.length - SEAL)) ? data : undefined;
+  return crc32(data) === file.readUInt32LE(file.length - SEAL) ? data : undefined;
 }
