@@ -132,6 +132,17 @@ class NullLit {
   }
 }
 
+/**
+ * A new empty list for objects or strings, made without an allocation site as the nodes are (above): a copy of an
+ * empty list whose elements are already of the kind that holds objects. (`Array.of()` makes a list of small
+ * integers, which the first push turns into that kind, and the push's optimized code was thrown away for it.)
+ */
+const OBJECTS: never[] = ([null] as never[]).slice(1);
+
+function list<T>(): T[] {
+  return OBJECTS.slice();
+}
+
 const SP = 32;
 const TAB = 9;
 const LF = 10;
@@ -142,7 +153,7 @@ export function parseHclFast(text: string, deep: Deep): HFile | undefined {
   s = text;
   n = text.length;
   p = 0;
-  comments = Array.of<HComment>();
+  comments = list<HComment>();
   lines = LineIndex.of(text);
   try {
     return attempt(() => file(deep));
@@ -154,7 +165,7 @@ export function parseHclFast(text: string, deep: Deep): HFile | undefined {
 }
 
 function file(deep: Deep): HFile {
-  const blocks = Array.of<HBlock>();
+  const blocks = list<HBlock>();
   for (;;) {
     anySpace();
     if (p >= n) break;
@@ -306,7 +317,7 @@ function bodyItem(deep: Deep | undefined, oneLine = false, build = true): HAttr 
     );
   }
   if (oneLine) giveUp();
-  const labels = Array.of<string>();
+  const labels = list<string>();
   for (;;) {
     const c = code(p);
     if (c === 123 /* { */) break;
@@ -329,7 +340,7 @@ function bodyItem(deep: Deep | undefined, oneLine = false, build = true): HAttr 
   const open = p;
   p++;
   inlineSpace();
-  const items = Array.of<HAttr | HBlock>();
+  const items = list<HAttr | HBlock>();
   let close: number;
   if (code(p) === 125 /* } */) {
     close = p;
