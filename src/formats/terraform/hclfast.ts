@@ -29,7 +29,7 @@ let comments: HComment[] = [];
  * models of a module's files, so the literals' sites here changed their decision twice in a dense Terraform scan
  * (once when the young generation first reached its largest size, once when they were decided "tenure"), and
  * bodyItem, simpleValue and their callers were compiled three times each. A `new` has no allocation site.
- * The objects have the same own properties, in the same order, as the literals had (the tree-sitter path's too).
+ * The objects have the same own properties, in the same order, as the literals had (test/formats/terraform/hcl-fast.test.ts).
  */
 class AttrNode implements HAttr {
   declare readonly kind: 'attr';
@@ -44,7 +44,19 @@ class AttrNode implements HAttr {
   declare lit: Literal | undefined;
   declare row: number;
   declare endRow: number;
-  constructor(name: string, start: number, end: number, nameEnd: number, eq: number, valueStart: number, valueEnd: number, value: string, lit: Literal | undefined, row: number, endRow: number) {
+  constructor(
+    name: string,
+    start: number,
+    end: number,
+    nameEnd: number,
+    eq: number,
+    valueStart: number,
+    valueEnd: number,
+    value: string,
+    lit: Literal | undefined,
+    row: number,
+    endRow: number,
+  ) {
     this.kind = 'attr';
     this.name = name;
     this.start = start;
@@ -71,7 +83,17 @@ class BlockNode implements HBlock {
   declare items: (HAttr | HBlock)[];
   declare row: number;
   declare endRow: number;
-  constructor(type: string, labels: string[], start: number, end: number, open: number, close: number, items: (HAttr | HBlock)[], row: number, endRow: number) {
+  constructor(
+    type: string,
+    labels: string[],
+    start: number,
+    end: number,
+    open: number,
+    close: number,
+    items: (HAttr | HBlock)[],
+    row: number,
+    endRow: number,
+  ) {
     this.kind = 'block';
     this.type = type;
     this.labels = labels;
