@@ -156,7 +156,10 @@ export async function boundaryCautions(file: SourceFile, det: TfDetection, conte
   const open = det.tables.filter((t) => fixWanted(decide(t.encryption, WAIVABLE)));
   if (open.length === 0) return;
   const where = bounding(await moduleBlocksWith(WORD, file, det, context));
-  const tables = open.filter((t) => t.kind === 'table').map((t) => t.label);
+  // A loop, not filter(...).map(...): the array an optimized map makes has another map than the unoptimized map's, and
+  // reading it threw this function's optimized code away (`wrong map`) in a dense Terraform scan.
+  const tables: string[] = [];
+  for (const t of open) if (t.kind === 'table') tables.push(t.label);
   const callers = context && tables.length > 0 ? await callerBoundaries(file, det, tables, context) : new Map<string, string[]>();
   // The local modules this module passes a table to (`dynamodb_arn = aws_dynamodb_table.orders.arn`, or a table
   // module's output, `module.table.dynamodb_table_arn`): their roles' boundaries (passedTo).

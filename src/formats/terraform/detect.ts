@@ -201,7 +201,9 @@ function duplicateBlock(text: string, all: HBlock[]): ParseError | undefined {
   for (const b of all) {
     const n = b.type === 'module' ? 1 : b.type === 'resource' || b.type === 'data' ? 2 : 0;
     if (n === 0 || b.labels.length !== n) continue;
-    const key = `${b.type} ${b.labels.map((l) => `"${l}"`).join(' ')}`;
+    // Written out for its one or two labels, not `labels.map(...).join(' ')`: the array an optimized map makes has
+    // another map than the unoptimized map's, and the join threw this function's optimized code away (`wrong map`).
+    const key = n === 1 ? `${b.type} "${b.labels[0]}"` : `${b.type} "${b.labels[0]}" "${b.labels[1]}"`;
     const earlier = first.get(key);
     if (!earlier) {
       first.set(key, b);

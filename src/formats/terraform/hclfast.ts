@@ -22,6 +22,149 @@ let p = 0;
 let lines = new LineIndex('');
 let comments: HComment[] = [];
 
+/*
+ * The model's nodes are made by constructors, not object literals. V8 keeps an allocation site for each object and
+ * array literal, and decides per site whether its objects are allocated where long-lived ones go ("pretenuring"):
+ * every compiled function that allocates from a site is thrown away when that decision changes. A scan keeps the
+ * models of a module's files, so the literals' sites here changed their decision twice in a dense Terraform scan
+ * (once when the young generation first reached its largest size, once when they were decided "tenure"), and
+ * bodyItem, simpleValue and their callers were compiled three times each. A `new` has no allocation site.
+ * The objects have the same own properties, in the same order, as the literals had (test/formats/terraform/hcl-fast.test.ts).
+ */
+class AttrNode implements HAttr {
+  declare readonly kind: 'attr';
+  declare name: string;
+  declare start: number;
+  declare end: number;
+  declare nameEnd: number;
+  declare eq: number;
+  declare valueStart: number;
+  declare valueEnd: number;
+  declare value: string;
+  declare lit: Literal | undefined;
+  declare row: number;
+  declare endRow: number;
+  constructor(
+    name: string,
+    start: number,
+    end: number,
+    nameEnd: number,
+    eq: number,
+    valueStart: number,
+    valueEnd: number,
+    value: string,
+    lit: Literal | undefined,
+    row: number,
+    endRow: number,
+  ) {
+    this.kind = 'attr';
+    this.name = name;
+    this.start = start;
+    this.end = end;
+    this.nameEnd = nameEnd;
+    this.eq = eq;
+    this.valueStart = valueStart;
+    this.valueEnd = valueEnd;
+    this.value = value;
+    this.lit = lit;
+    this.row = row;
+    this.endRow = endRow;
+  }
+}
+
+class BlockNode implements HBlock {
+  declare readonly kind: 'block';
+  declare type: string;
+  declare labels: string[];
+  declare start: number;
+  declare end: number;
+  declare open: number;
+  declare close: number;
+  declare items: (HAttr | HBlock)[];
+  declare row: number;
+  declare endRow: number;
+  constructor(
+    type: string,
+    labels: string[],
+    start: number,
+    end: number,
+    open: number,
+    close: number,
+    items: (HAttr | HBlock)[],
+    row: number,
+    endRow: number,
+  ) {
+    this.kind = 'block';
+    this.type = type;
+    this.labels = labels;
+    this.start = start;
+    this.end = end;
+    this.open = open;
+    this.close = close;
+    this.items = items;
+    this.row = row;
+    this.endRow = endRow;
+  }
+}
+
+class CommentNode implements HComment {
+  declare start: number;
+  declare end: number;
+  declare row: number;
+  declare text: string;
+  constructor(start: number, end: number, row: number, text: string) {
+    this.start = start;
+    this.end = end;
+    this.row = row;
+    this.text = text;
+  }
+}
+
+class StringLit {
+  declare readonly type: 'string';
+  declare value: string;
+  constructor(value: string) {
+    this.type = 'string';
+    this.value = value;
+  }
+}
+
+class NumberLit {
+  declare readonly type: 'number';
+  declare value: string;
+  constructor(value: string) {
+    this.type = 'number';
+    this.value = value;
+  }
+}
+
+class BoolLit {
+  declare readonly type: 'bool';
+  declare value: boolean;
+  constructor(value: boolean) {
+    this.type = 'bool';
+    this.value = value;
+  }
+}
+
+class NullLit {
+  declare readonly type: 'null';
+  constructor() {
+    this.type = 'null';
+  }
+}
+
+/**
+ * A new empty list for objects or strings, made without an allocation site as the nodes are (above): a copy of an
+ * empty list whose elements are already of the kind that holds objects. (`Array.of()` makes a list of small
+ * integers, which the first push turns into that kind, and the push's optimized code was thrown away for it.)
+ */
+const OBJECTS: never[] = ([null] as never[]).slice(1);
+
+function list<T>(): T[] {
+  return OBJECTS.slice();
+}
+
 const SP = 32;
 const TAB = 9;
 const LF = 10;
@@ -32,7 +175,7 @@ export function parseHclFast(text: string, deep: Deep): HFile | undefined {
   s = text;
   n = text.length;
   p = 0;
-  comments = [];
+  comments = list<HComment>();
   lines = LineIndex.of(text);
   try {
     return attempt(() => file(deep));
@@ -44,7 +187,7 @@ export function parseHclFast(text: string, deep: Deep): HFile | undefined {
 }
 
 function file(deep: Deep): HFile {
-  const blocks: HBlock[] = [];
+  const blocks = list<HBlock>();
   for (;;) {
     anySpace();
     if (p >= n) break;
@@ -83,7 +226,7 @@ function comment(allowMultiline: boolean): boolean {
   if (c === 35 /* # */ || (c === 47 /* / */ && code(p + 1) === 47)) {
     let e = s.indexOf('\n', p);
     if (e === -1) e = n;
-    comments.push({ start: p, end: e, row: rowOf(p), text: s.slice(p, e) });
+    comments.push(new CommentNode(p, e, rowOf(p), s.slice(p, e)));
     p = e;
     return true;
   }
@@ -91,7 +234,7 @@ function comment(allowMultiline: boolean): boolean {
     const e = s.indexOf('*/', p + 2);
     if (e === -1) giveUp();
     if (!allowMultiline && s.slice(p, e).includes('\n')) giveUp();
-    comments.push({ start: p, end: e + 2, row: rowOf(p), text: s.slice(p, e + 2) });
+    comments.push(new CommentNode(p, e + 2, rowOf(p), s.slice(p, e + 2)));
     p = e + 2;
     return true;
   }
@@ -181,23 +324,22 @@ function bodyItem(deep: Deep | undefined, oneLine = false, build = true): HAttr 
     const valueEnd = p;
     if (!oneLine) endOfLine();
     if (!build) return undefined;
-    return {
-      kind: 'attr',
+    return new AttrNode(
       name,
       start,
-      end: valueEnd,
+      valueEnd,
       nameEnd,
       eq,
       valueStart,
       valueEnd,
-      value: s.slice(valueStart, valueEnd),
-      lit: lit ?? undefined,
-      row: rowOf(start),
-      endRow: rowOf(valueEnd),
-    };
+      s.slice(valueStart, valueEnd),
+      lit ?? undefined,
+      rowOf(start),
+      rowOf(valueEnd),
+    );
   }
   if (oneLine) giveUp();
-  const labels: string[] = [];
+  const labels = list<string>();
   for (;;) {
     const c = code(p);
     if (c === 123 /* { */) break;
@@ -220,7 +362,7 @@ function bodyItem(deep: Deep | undefined, oneLine = false, build = true): HAttr 
   const open = p;
   p++;
   inlineSpace();
-  const items: (HAttr | HBlock)[] = [];
+  const items = list<HAttr | HBlock>();
   let close: number;
   if (code(p) === 125 /* } */) {
     close = p;
@@ -247,7 +389,7 @@ function bodyItem(deep: Deep | undefined, oneLine = false, build = true): HAttr 
   const end = p;
   endOfLine();
   if (!build) return undefined;
-  return { kind: 'block', type: name, labels, start, end, open, close, items, row: rowOf(start), endRow: rowOf(close) };
+  return new BlockNode(name, labels, start, end, open, close, items, rowOf(start), rowOf(close));
 }
 
 // ---------------------------------------------------------------- expressions
@@ -275,12 +417,12 @@ function simpleValue(): Literal | null | undefined {
   if (c === 34 /* " */) {
     const value = s.slice(p + 1, end - 1);
     p = end;
-    return { type: 'string', value };
+    return new StringLit(value);
   }
   if (c >= 48 && c <= 57) {
     const value = s.slice(p, end);
     p = end;
-    return { type: 'number', value };
+    return new NumberLit(value);
   }
   // A name and its traversal: the name is a keyword or a literal only when it is that short (`endfor`, `false`).
   IDENTIFIER.lastIndex = p;
@@ -292,7 +434,7 @@ function simpleValue(): Literal | null | undefined {
     const literal = word === 'true' || word === 'false' || word === 'null';
     if (literal && nameEnd < end) return undefined;
     p = end;
-    if (literal) return word === 'null' ? { type: 'null' } : { type: 'bool', value: word === 'true' };
+    if (literal) return word === 'null' ? new NullLit() : new BoolLit(word === 'true');
     return null;
   }
   p = end;
@@ -461,7 +603,7 @@ function primary(): Literal | null {
       while (code(p) >= 48 && code(p) <= 57) p++;
     }
     if (isIdPart(code(p)) || code(p) === 46) giveUp();
-    return { type: 'number', value: s.slice(start, p) };
+    return new NumberLit(s.slice(start, p));
   }
   if (c === 34) return quoted();
   if (c === 60 /* < */ && code(p + 1) === 60) {
@@ -491,7 +633,7 @@ function primary(): Literal | null {
     if (name === 'true' || name === 'false' || name === 'null') {
       const d = code(p);
       if (d === 46 || d === 91 || d === 40) giveUp();
-      return name === 'null' ? { type: 'null' } : { type: 'bool', value: name === 'true' };
+      return name === 'null' ? new NullLit() : new BoolLit(name === 'true');
     }
     if (code(p) === 40) {
       p++;
@@ -653,7 +795,7 @@ function quoted(): Literal | null {
     else if (t === NONE) p++;
   }
   p++;
-  return plain ? { type: 'string', value: s.slice(start + 1, p - 1) } : null;
+  return plain ? new StringLit(s.slice(start + 1, p - 1)) : null;
 }
 
 const NONE = 0;

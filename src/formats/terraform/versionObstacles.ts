@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Obstacle } from '../../rule/facts.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
-import { attr, blocks } from './parse.js';
+import { attr, blocks, type HAttr, type HBlock } from './parse.js';
 import type { TfDetection } from './detect.js';
 import { AWS_KMS_KEY_ARN_SINCE, AWS_REPLICA_KEYS_SINCE, awsProviderPinBelow } from './module.js';
 import { jsonSyntax, siblingBlocks, summarize, type TopBlock } from './topBlocks.js';
@@ -88,7 +88,7 @@ export function terraform011Block(det: TfDetection): Obstacle | undefined {
     const [tags] = blocks(b, 'tags');
     if (tags) return step(`${b.labels.join('.')} has a block tags { } at line ${tags.row + 1}`, 'terraform 0.12upgrade writes tags = { }');
     // A table's nested blocks assigned as a list (`attribute = [{ ... }]`, `global_secondary_index = ["${var.x}"]`).
-    const nested = b.labels[0] === 'aws_dynamodb_table' ? TABLE_BLOCKS.map((n) => attr(b, n)).find(Boolean) : undefined;
+    const nested = b.labels[0] === 'aws_dynamodb_table' ? firstAttr(b, TABLE_BLOCKS) : undefined;
     if (nested) return step(`${b.labels.join('.')} assigns its ${nested.name} blocks as an argument at line ${nested.row + 1}`);
   }
   return undefined;
@@ -134,6 +134,19 @@ function tags011Of(f: SourceFile): Obstacle | undefined {
 }
 
 /** The nested blocks of aws_dynamodb_table, which Terraform 0.11 let a configuration assign as a list of maps. */
+/**
+ * The first of `names` (in their order) that `b` sets as an attribute. A loop, not `names.map(...).find(Boolean)`: the
+ * array an optimized map makes has another map than the one the unoptimized map made, and the find after it threw the
+ * caller's optimized code away (`wrong map`) in a dense Terraform scan.
+ */
+function firstAttr(b: HBlock, names: readonly string[]): HAttr | undefined {
+  for (const n of names) {
+    const a = attr(b, n);
+    if (a) return a;
+  }
+  return undefined;
+}
+
 const TABLE_BLOCKS = [
   'attribute',
   'global_secondary_index',

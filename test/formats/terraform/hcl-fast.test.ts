@@ -169,3 +169,41 @@ describe('fast HCL parser = tree-sitter', () => {
     });
   });
 });
+
+describe('the fast model’s nodes (made by constructors, not literals: hclfast.ts)', () => {
+  /** Each node's own property names, in order, as the object literals made them before. */
+  function shapes(m: HFile): string[] {
+    const out: string[] = [];
+    const item = (i: HFile['blocks'][number]['items'][number]): void => {
+      out.push(Object.keys(i).join(','));
+      if (i.kind === 'block') i.items.forEach(item);
+      else if (i.lit) out.push(Object.keys(i.lit).join(','));
+    };
+    m.blocks.forEach(item);
+    for (const c of m.comments) out.push(Object.keys(c).join(','));
+    return out;
+  }
+
+  it('have the literals’ own properties in the literals’ order, and no other', () => {
+    const text =
+      'resource "aws_dynamodb_table" "t" {\n  # kept\n  name = "x"\n  n = 1\n  b = true\n  z = null\n  v = var.x\n' +
+      '  e = 1 + 2\n  server_side_encryption { enabled = false }\n}\n';
+    const m = parseHclFast(text, deep);
+    expect(m).toBeDefined();
+    const ATTR = 'kind,name,start,end,nameEnd,eq,valueStart,valueEnd,value,lit,row,endRow';
+    expect(new Set(shapes(m!))).toEqual(
+      new Set(['kind,type,labels,start,end,open,close,items,row,endRow', ATTR, 'type,value', 'type', 'start,end,row,text']),
+    );
+    const items = m!.blocks[0].items;
+    expect(items.map((i) => (i.kind === 'attr' ? (i.lit ?? null) : i.kind))).toEqual([
+      { type: 'string', value: 'x' },
+      { type: 'number', value: '1' },
+      { type: 'bool', value: true },
+      { type: 'null' },
+      null,
+      null,
+      'block',
+    ]);
+    expect(Array.isArray(m!.blocks[0].labels) && Array.isArray(items)).toBe(true);
+  });
+});
