@@ -78,18 +78,19 @@ describe('a one-file scan loads only what it uses', () => {
     expect(run.sources).toContain('src/formats/terraform/evaluate.ts');
   });
 
-  // node:v8 (thirty modules of its own) is loaded: a light run turns TurboFan off through it, and is
-  // no slower for that (src/core/tiering.ts).
+  // A light run turns TurboFan off through node:v8's binding, not node:v8 itself, which requires Node's heap
+  // utilities and all of its streams (src/core/tiering.ts; failed before the sixty-fifth session: v8 and stream loaded).
   it('no crypto, child_process, stdin (fs/promises, readline) or CommonJS export analysis, from the CommonJS build or the ES modules', () => {
     const cache = mkdtempSync(path.join(tmpdir(), 'kmsfix-startup-cache-'));
     builtins(['scan', tf], { KMSFIX_CACHE_DIR: cache }); // writes the cached code
     for (const env of [{ KMSFIX_CACHE_DIR: cache }, { KMSFIX_CJS: 'off' }] as Record<string, string>[]) {
       const run = builtins(['scan', tf], env);
       expect(run.stdout).toContain('aws_dynamodb_table');
-      for (const unused of ['crypto', 'child_process', 'internal/deps/cjs-module-lexer/lexer'])
+      for (const unused of ['crypto', 'child_process', 'internal/deps/cjs-module-lexer/lexer', 'v8'])
         expect(run.builtins, unused).not.toContain(unused);
       // stdin's stream is never made (isatty instead), and with it fs/promises; Node's ES module loader loads that itself.
-      if (env.KMSFIX_CJS !== 'off') expect(run.builtins).not.toContain('internal/fs/promises');
+      if (env.KMSFIX_CJS !== 'off')
+        for (const unused of ['internal/fs/promises', 'stream']) expect(run.builtins, unused).not.toContain(unused);
     }
   });
 

@@ -96,17 +96,19 @@ describe('code caches in a light run', () => {
   writeFileSync(
     child,
     [
-      "import v8 from 'node:v8';",
+      "const v8 = process.argv[2] === 'bare' ? (await import('node:v8')).default : undefined;",
       "import vm from 'node:vm';",
       "import Module from 'node:module';",
       "import { readFileSync } from 'node:fs';",
       `import { optimizeLess } from '${url('core/tiering.js')}';`,
       `import { runCached } from '${url('io/codeCache.js')}';`,
       'const [mode, src, cache] = process.argv.slice(2);',
-      "if (mode === 'bare') {",
-      "  v8.setFlagsFromString('--no-turbofan');",
+      "if (mode === 'bare' || mode === 'quiet') {",
+      "  if (mode === 'bare') v8.setFlagsFromString('--no-turbofan');",
+      '  else optimizeLess();',
       "  const s = new vm.Script(Module.wrap(readFileSync(src, 'latin1')), { cachedData: readFileSync(cache) });",
-      '  console.log(JSON.stringify({ rejected: s.cachedDataRejected }));',
+      "  const loaded = process.moduleLoadList.filter((m) => m === 'NativeModule v8');",
+      "  console.log(JSON.stringify({ rejected: s.cachedDataRejected, noDeprecation: 'noDeprecation' in process, loaded }));",
       '} else {',
       "  if (mode === 'light') optimizeLess();",
       '  const r = runCached(src, cache);',
@@ -129,6 +131,15 @@ describe('code caches in a light run', () => {
     expect(runChild('default')).toEqual({ answer: 42, saved: false });
     expect(runChild('light')).toEqual({ answer: 42, saved: false });
     // Without that, the light run's flags would not match the cache's.
-    expect(runChild('bare')).toEqual({ rejected: true });
+    expect(runChild('bare')).toMatchObject({ rejected: true, noDeprecation: false });
+  });
+
+  // optimizeLess sets the flag through node:v8's binding (process.binding('v8')), not node:v8 (which loads Node's
+  // streams; test/cli/startup.test.ts): the same flag set (V8 rejects the default flags' cache, as after node:v8's own
+  // call), no deprecation warning (runChild checks stderr), process.noDeprecation left as it was, node:v8 not loaded.
+  it('turns TurboFan off as node:v8 does, without loading it or printing a warning', () => {
+    expect(runChild('default')).toMatchObject({ answer: 42 }); // the cache, made under the default flags
+    expect(runChild('bare').loaded).toEqual(['NativeModule v8']);
+    expect(runChild('quiet')).toEqual({ rejected: true, noDeprecation: false, loaded: [] });
   });
 });
