@@ -20,6 +20,7 @@
  * and those it makes rejected by every other run. So code caches (src/io/codeCache.ts) are read and
  * made under the default flags (`underDefaultFlags`). A run turns TurboFan on again when it ends.
  */
+import { processBinding } from './binding.js';
 import { lazyRequire } from './lazy.js';
 
 const nodeV8 = lazyRequire<typeof import('node:v8')>('node:v8');
@@ -32,25 +33,13 @@ interface FlagSetter {
 let setter: FlagSetter | undefined;
 
 /**
- * V8's flag setter. node:v8 requires Node's heap utilities and through them all of Node's streams (thirty
- * modules, about 7 million instructions of a one-file scan's 200: docs/performance.md, sixty-fifth session),
- * and uses none of them to set a flag: its `setFlagsFromString` hands the string to its binding, which
- * `process.binding('v8')` returns too, with a deprecation warning (DEP0111) that `process.noDeprecation`
- * silences for that one call. Where Node gives no such binding (a later Node, the permission model), node:v8.
+ * V8's flag setter. node:v8 requires Node's heap utilities and through them all of Node's streams, and
+ * uses none of them to set a flag: its `setFlagsFromString` hands the string to its binding (binding.ts).
  */
 function v8(): FlagSetter {
   if (setter) return setter;
-  const quiet = process.noDeprecation;
-  try {
-    process.noDeprecation = true;
-    const binding = (process as unknown as { binding(name: string): Partial<FlagSetter> }).binding('v8');
-    if (typeof binding.setFlagsFromString === 'function') setter = binding as FlagSetter;
-  } catch {
-    // No binding: node:v8.
-  } finally {
-    if (quiet === undefined) delete process.noDeprecation;
-    else process.noDeprecation = quiet;
-  }
+  const binding = processBinding<FlagSetter>('v8');
+  if (typeof binding?.setFlagsFromString === 'function') setter = binding as FlagSetter;
   setter ??= nodeV8();
   return setter;
 }

@@ -12,14 +12,15 @@
  * CRC-32 of them (sealed); a file whose CRC-32 does not match is not given to V8, and is written again.
  * CRC-32, not a cryptographic hash: it is there for damage, not for someone who can write the cache folder
  * (who could write the code itself), and node:crypto's SHA-1 cost a one-file scan some 24 million
- * instructions (OpenSSL's start; `node -e 0` is about 87 million) where zlib's crc32 costs about 10.
+ * instructions (OpenSSL's start; `node -e 0` is about 87 million); node:zlib's top level loads Node's streams: the
+ * binding's crc32 alone costs well under one (binding.ts).
  */
 import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
-import { lazyRequire } from '../core/lazy.js';
+import { processBinding } from '../core/binding.js';
 import { underDefaultFlags } from '../core/tiering.js';
 import { pruneStale, readCache, writeCache } from './cache.js';
 
@@ -84,14 +85,21 @@ export function runCached(file: string, cacheFile: string, files: CacheFiles = {
 /** Bytes of the CRC-32 that ends a cache file of code. */
 const SEAL = 4;
 
-const zlib = lazyRequire<typeof import('node:zlib') & { crc32?: (data: Uint8Array) => number }>('node:zlib');
+type Crc32 = (data: Uint8Array, value: number) => number;
 
+let zlibCrc32: Crc32 | undefined | null;
 let table: Int32Array | undefined;
 
-/** CRC-32 (zlib's): node:zlib's crc32 since Node 20.15, the same sum in JavaScript before. */
+/**
+ * CRC-32 (zlib's): the zlib binding's crc32 since Node 20.15 (node:zlib's top level would load Node's
+ * streams: binding.ts), the same sum in JavaScript before.
+ */
 export function crc32(data: Uint8Array): number {
-  const native = zlib().crc32;
-  return native ? native(data) >>> 0 : crc32Sum(data);
+  if (zlibCrc32 === undefined) {
+    const native = processBinding<{ crc32: Crc32 }>('zlib')?.crc32;
+    zlibCrc32 = typeof native === 'function' ? native : null;
+  }
+  return zlibCrc32 ? zlibCrc32(data, 0) >>> 0 : crc32Sum(data);
 }
 
 /** zlib's CRC-32 in JavaScript (Node 20 before 20.15 has no zlib.crc32). */
