@@ -7,7 +7,7 @@
  * turns every cache off. Other builds' cached code unused for a month is removed (pruneStale). A cache is only ever a speed-up: any failure to read or write one (read-only
  * home, full disk, a file another version wrote) means the work is done again, never an error.
  */
-import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -24,6 +24,17 @@ export function cacheDir(): string | undefined {
 export function cachePath(name: string): string | undefined {
   const dir = cacheDir();
   return dir ? path.join(dir, name) : undefined;
+}
+
+/** Whether folder `dir` exists (or can be made) and files can be written in it. */
+export function cacheWritable(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A cache file's bytes, or undefined (no cache, unreadable). */
