@@ -102,4 +102,3 @@ function otherKind(dir: string, build: string): string | undefined {
     return undefined;
   }
 }
-

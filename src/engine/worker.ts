@@ -41,7 +41,19 @@ export function onSaveCode(save: (() => void) | undefined): void {
 /** The batches not answered yet: the save message waits for them. */
 const running = new Set<Promise<void>>();
 
-parentPort?.on('message', (task: WorkerTask | SaveCode) => {
+/**
+ * Set on the thread's global once this file's listener is added: were both builds of this file loaded in one
+ * thread (worker.cjs's top level ran, then threw, and workerStart.ts imported worker.js), one takes the batches.
+ */
+const SERVING = Symbol.for('kmsfix.worker.serving');
+const global = globalThis as { [SERVING]?: true };
+
+if (!global[SERVING]) {
+  global[SERVING] = true;
+  parentPort?.on('message', listen);
+}
+
+function listen(task: WorkerTask | SaveCode): void {
   if ('save' in task) {
     Promise.allSettled([...running]).then(() => {
       try {
@@ -66,4 +78,4 @@ parentPort?.on('message', (task: WorkerTask | SaveCode) => {
   );
   running.add(done);
   done.then(() => running.delete(done));
-});
+}
