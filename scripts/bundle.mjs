@@ -63,6 +63,20 @@ await build({
   define: { ...commonJs.define, KMSFIX_CLI_HASH: JSON.stringify(hash) },
 });
 
+// The worker threads' code the same way (src/engine/workerStart.ts): worker.cjs run with its cached code by
+// worker-start.cjs, which falls back to worker.js's ES modules.
+const worker = path.join(outdir, 'worker.cjs');
+await build({ ...commonJs, entryPoints: ['src/engine/worker.ts'], outfile: worker, supported: { 'dynamic-import': false } });
+asciiOnly(worker);
+sharedNamespaces(worker);
+const workerHash = createHash('sha256').update(readFileSync(worker)).digest('hex').slice(0, 16);
+await build({
+  ...commonJs,
+  entryPoints: ['src/engine/workerStart.ts'],
+  outfile: path.join(outdir, 'worker-start.cjs'),
+  define: { ...commonJs.define, KMSFIX_WORKER_HASH: JSON.stringify(workerHash) },
+});
+
 /**
  * `file` in ASCII. src/io/codeCache.ts decodes an ASCII file as latin1 into a one-byte string, any
  * other as UTF-8: one em dash in a comment of magic-string's made cli.cjs's 640 KB a two-byte string,

@@ -19,10 +19,10 @@
  * This file is bundled with the two cache modules it imports and codeVariant.ts (which kind of run's cached
  * code it loads): the start loads no ES module of kmsfix's, and the cache folder's rule stays in src/io/cache.ts.
  */
-import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cachePath, makeDir } from '../io/cache.js';
+import { cachePath, cacheWritable } from '../io/cache.js';
 import { codeCacheName, runCached } from '../io/codeCache.js';
 import { codeVariant } from './codeVariant.js';
 
@@ -79,7 +79,7 @@ function commonJsCli(argv: string[]): { cli: Cli; kind: string; save?: () => voi
   if (!cacheFile) return undefined;
   const dir = path.dirname(cacheFile);
   const readFrom = kind === undefined && !existsSync(cacheFile) ? otherKind(dir, build) : undefined;
-  if (!(readFrom || existsSync(cacheFile) || writable(dir))) return undefined;
+  if (!(readFrom || existsSync(cacheFile) || cacheWritable(dir))) return undefined;
   try {
     const { exports, save, grow } = runCached(path.join(here, 'cli.cjs'), cacheFile, { build, readFrom });
     const cli = exports as Partial<Cli>;
@@ -100,16 +100,5 @@ function otherKind(dir: string, build: string): string | undefined {
     return name === undefined ? undefined : path.join(dir, name);
   } catch {
     return undefined;
-  }
-}
-
-/** The folder exists (or can be made) and files can be written in it. */
-function writable(dir: string): boolean {
-  try {
-    makeDir(dir);
-    accessSync(dir, constants.W_OK);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -14,7 +14,7 @@ import type { Worker } from 'node:worker_threads';
 import type { FixOptions } from '../core/types.js';
 import type { BatchFile, Pass } from './batch.js';
 import type { FileResult } from '../core/result.js';
-import type { WorkerData, WorkerTask } from './worker.js';
+import type { SaveCode, WorkerData, WorkerTask } from './worker.js';
 import type { TreeFile } from './disk.js';
 
 // worker_threads is loaded only when a pool starts.
@@ -60,13 +60,23 @@ export function workerHeapMb(): number {
   return Number.isFinite(env) && env > 0 ? env : 256;
 }
 
-/** The built worker script, or undefined when it is missing (not built): then everything runs inline. */
+/**
+ * The built worker script, or undefined when it is missing (not built): then everything runs inline. In the
+ * bundle, the worker's start (dist/bundle/worker-start.cjs, src/engine/workerStart.ts: the worker's code from
+ * V8's cached code, else the ES modules of worker.js beside it); from the TypeScript sources (tests), tsc's
+ * dist/src/engine/worker.js.
+ */
 export function workerScript(): string | undefined {
   const here = fileURLToPath(import.meta.url);
-  const script = here.endsWith('.ts')
-    ? path.resolve(path.dirname(here), '..', '..', 'dist', 'src', 'engine', 'worker.js')
-    : path.join(path.dirname(here), 'worker.js');
-  return existsSync(script) ? script : undefined;
+  if (here.endsWith('.ts')) {
+    const script = path.resolve(path.dirname(here), '..', '..', 'dist', 'src', 'engine', 'worker.js');
+    return existsSync(script) ? script : undefined;
+  }
+  for (const name of ['worker-start.cjs', 'worker.js']) {
+    const script = path.join(path.dirname(here), name);
+    if (existsSync(script)) return script;
+  }
+  return undefined;
 }
 
 interface Job {
@@ -88,18 +98,25 @@ export class Pool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private nextId = 1;
+  /** Each worker's answer to the save message (Pool.save), once asked. */
+  private saves: Promise<void>[] | undefined;
+  private saveAsked = false;
 
-  /** `tree`: the run's tree files (DiskContext.treeFiles), handed to each worker once. */
-  constructor(script: string, size: number, tree: TreeFile[] = []) {
+  /**
+   * `tree`: the run's tree files (DiskContext.treeFiles), handed to each worker once; `kind`: which cached code
+   * of their own code the workers load and save (src/engine/workerStart.ts).
+   */
+  constructor(script: string, size: number, tree: TreeFile[] = [], kind?: string) {
     const { Worker: WorkerThread } = workerThreads();
-    const workerData: WorkerData = { tree };
+    const workerData: WorkerData = kind ? { tree, kind } : { tree };
     for (let i = 0; i < size; i++) {
       const slot: Slot = {
         worker: new WorkerThread(script, { workerData, resourceLimits: { maxOldGenerationSizeMb: workerHeapMb() } }),
         jobs: new Map(),
         dead: false,
       };
-      slot.worker.on('message', (m: { id: number; results?: FileResult[]; error?: string }) => {
+      slot.worker.on('message', (m: { id?: number; results?: FileResult[]; error?: string }) => {
+        if (m.id === undefined) return;
         const job = slot.jobs.get(m.id);
         if (!job) return;
         slot.jobs.delete(m.id);
@@ -135,7 +152,22 @@ export class Pool {
     });
   }
 
+  /**
+   * No more batches will come: each worker, once it has done those it was sent, saves the cached code of its
+   * own code (worker.ts SaveCode), while this thread finishes its own work; close() waits for the answers.
+   */
+  save(): void {
+    this.saveAsked = true;
+    this.pump();
+  }
+
   private pump(): void {
+    this.pumpJobs();
+    if (!this.saveAsked || this.saves || this.queue.length > 0) return;
+    this.saves = this.slots.filter((s) => !s.dead).map((s) => saved(s.worker));
+  }
+
+  private pumpJobs(): void {
     while (this.queue.length > 0) {
       const slot = this.slots.filter((s) => !s.dead && s.jobs.size < IN_FLIGHT).sort((a, b) => a.jobs.size - b.jobs.size)[0];
       if (!slot) return;
@@ -151,7 +183,11 @@ export class Pool {
     }
   }
 
+  /** Ends the workers, once they saved their cached code (save(), asked now if it was not). */
   async close(): Promise<void> {
+    if (!this.saveAsked) this.save();
+    // Batches left in the queue (none after a run's end): their promises are rejected by the terminate.
+    await Promise.all(this.saves ?? []);
     await Promise.all(
       this.slots.map((s) => {
         s.dead = true;
@@ -159,4 +195,27 @@ export class Pool {
       }),
     );
   }
+}
+
+/** Asks `worker` to save its cached code (worker.ts SaveCode); settles on its answer, or when it fails or ends. */
+function saved(worker: Worker): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      worker.off('message', answer);
+      worker.off('error', done);
+      worker.off('exit', done);
+      resolve();
+    };
+    const answer = (m: { saved?: boolean }) => {
+      if (m?.saved) done();
+    };
+    worker.on('message', answer);
+    worker.on('error', done);
+    worker.on('exit', done);
+    try {
+      worker.postMessage({ save: true } satisfies SaveCode);
+    } catch {
+      done();
+    }
+  });
 }

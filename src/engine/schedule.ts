@@ -45,6 +45,14 @@ export interface Lanes {
  * scheduler keeps neither after handing them over. Called one batch at a time (the next waits for
  * the last to be done), so that a sink that writes as it goes holds one batch's texts at most.
  */
+/**
+ * The kind of a lane's workers, for their cached code (src/engine/workerStart.ts): the own worker runs one family's
+ * code, the pool's workers every family's; a fix (and a scan that plans fixes) its fix code too.
+ */
+export function workerKind(lane: 'own' | 'pool', pass: Pass): string {
+  return `${lane}-${pass === 'scan' ? 'scan' : 'fix'}`;
+}
+
 export type Sink = (indexes: number[], reads: BatchFile[], results: FileResult[]) => Promise<void> | void;
 
 export class Scheduler {
@@ -74,7 +82,7 @@ export class Scheduler {
     private readonly sink: Sink,
     writesSettled?: () => Promise<void>,
   ) {
-    this.own = lanes.ownFamily && lanes.script ? new Pool(lanes.script, 1, lanes.tree) : undefined;
+    this.own = lanes.ownFamily && lanes.script ? new Pool(lanes.script, 1, lanes.tree, workerKind('own', pass)) : undefined;
     this.disk = runDisk(options.maxFileBytes, writesSettled, lanes.tree, pass === 'fix', lanes.listed);
     this.byFolder = pass !== 'scan';
   }
@@ -112,7 +120,7 @@ export class Scheduler {
       this.reads.length > this.lanes.minFiles &&
       this.readBytes >= this.lanes.minBytes
     )
-      this.pool = new Pool(this.lanes.script, poolWorkers, this.lanes.tree);
+      this.pool = new Pool(this.lanes.script, poolWorkers, this.lanes.tree, workerKind('pool', this.pass));
     if (this.byFolder) return;
     if (folder.inline) await this.inline([i]);
     else {
@@ -149,6 +157,9 @@ export class Scheduler {
     if (this.threaded) {
       try {
         if (this.pool) await this.flush(true);
+        // Every batch is sent: the workers save their cached code after their last ones, while this thread works on.
+        this.own?.save();
+        this.pool?.save();
         await Promise.all(this.tasks);
       } finally {
         await Promise.all([this.pool?.close(), this.own?.close()]);

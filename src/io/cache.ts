@@ -1,13 +1,25 @@
 /**
  * kmsfix's cache folder, for what a run can reuse from the runs before it on the same machine:
- * the TypeScript compiler's V8 code (src/formats/typescript/compiler.ts) and the shapes of Terraform
+ * the TypeScript compiler's V8 code (src/formats/typescript/compiler.ts), the CLI's and the worker threads'
+ * (src/cli/start.ts, src/engine/workerStart.ts), and the shapes of Terraform
  * text that HashiCorp's parser accepted (src/formats/terraform/hclcheck.ts).
  *
  * `$KMSFIX_CACHE_DIR`, else `$XDG_CACHE_HOME/kmsfix`, else `~/.cache/kmsfix`; `KMSFIX_CACHE_DIR=off`
  * turns every cache off. Other builds' cached code unused for a month is removed (pruneStale). A cache is only ever a speed-up: any failure to read or write one (read-only
  * home, full disk, a file another version wrote) means the work is done again, never an error.
  */
-import { appendFileSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  appendFileSync,
+  constants,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -43,6 +55,17 @@ export function makeDir(dir: string, climb = true): void {
 export function cachePath(name: string): string | undefined {
   const dir = cacheDir();
   return dir ? path.join(dir, name) : undefined;
+}
+
+/** Whether folder `dir` exists (or can be made) and files can be written in it. */
+export function cacheWritable(dir: string): boolean {
+  try {
+    makeDir(dir);
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A cache file's bytes, or undefined (no cache, unreadable). */
@@ -95,7 +118,7 @@ export const STALE_CACHE_DAYS = 30;
 
 /**
  * Removes, beside the cache file just written, the other builds' files of the same family (the name
- * up to its first `-`: `cli`, `typescript`) that were not written for STALE_CACHE_DAYS days, and
+ * up to its first `-`: `cli`, `worker`, `typescript`) that were not written for STALE_CACHE_DAYS days, and
  * temp files a killed write left more than a day ago. A build still in use whose file is removed
  * only compiles once more, and writes it again. Files whose name starts with `build` (the same
  * build's files for other kinds of run, src/cli/codeVariant.ts) are kept. Failures are ignored.

@@ -175,7 +175,7 @@ describe('the CLI runs the same from its CommonJS build and from its ES modules'
     expect(readFileSync(path.join(cache, jsonName)).equals(jsonBytes)).toBe(true);
   });
 
-  it('its worker threads run the ES worker, dist/bundle/worker.js, found beside cli.cjs', async () => {
+  it("its worker threads run the worker's start, dist/bundle/worker-start.cjs, found beside cli.cjs (test/cli/worker-start.test.ts)", async () => {
     const dir = tmp('hook');
     const hook = path.join(dir, 'worker-hook.cjs');
     writeFileSync(
@@ -196,7 +196,7 @@ wt.Worker = class extends W { constructor(script, options) { process._rawDebug('
       if (label === 'warm') await run(['scan', 'demo'], { KMSFIX_CACHE_DIR: cache });
       expect(cachedCode(cache)).toHaveLength(label === 'warm' ? 1 : 0);
       const r = await run(['scan', '.'], env, tree);
-      expect(r.stderr, label).toContain(`WORKER ${path.join(ROOT, 'dist', 'bundle', 'worker.js')}`);
+      expect(r.stderr, label).toContain(`WORKER ${path.join(ROOT, 'dist', 'bundle', 'worker-start.cjs')}`);
       expect(r.stdout, label).toBe(reference.stdout);
     }
   });
