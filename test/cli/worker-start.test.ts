@@ -202,7 +202,8 @@ describe("the worker threads run worker.cjs from cached code, else worker.js's E
       writeFileSync(file, planted);
       const got = await run(['scan', '.'], dir, { ...POOL, KMSFIX_CACHE_DIR: cache });
       expect(got.r).toEqual(reference.r);
-      expect(got.code).toEqual(['rejected']);
+      // Its seal (a CRC-32, codeCache.ts) does not match: V8 is given nothing, as when there is no file.
+      expect(got.code).toEqual(['none']);
       once(got);
       const now = readFileSync(file);
       expect(now.equals(planted)).toBe(false);
