@@ -360,6 +360,21 @@ export function stackRegionAt(
 }
 
 /**
+ * The literal Regions a stack class of `of` gets where another file (`at`: the CDK app's entry) creates it, at each
+ * `new` whose class is `target` there (`env: { region: 'eu-west-1' }` in its props, or in its class's super call), with
+ * that `new`: a site whose Region is not a literal gives none.
+ */
+export function siteRegionsAt(of: Src, cls: ts.ClassDeclaration, at: Src, target: string): { region: string; site: ts.NewExpression }[] {
+  const out: { region: string; site: ts.NewExpression }[] = [];
+  for (const site of newExpressions(at.sf).filter((n) => at.sym(n.expression) === target)) {
+    const seen: Seen = [];
+    if (regionOfClass(of.sf, of.sym, cls, (i) => site.arguments?.[i], seen, at) !== 'regional') continue;
+    for (const region of seen) if (region !== undefined) out.push({ region, site });
+  }
+  return out;
+}
+
+/**
  * A stack of an Amplify Gen2 backend (`backend.createStack('db')`, `Stack.of(backend.data)`,
  * `backend.data.stack`, with `const backend = defineBackend({...})` from @aws-amplify/backend): Amplify
  * creates its App and stacks without an `env`, so they have no Region.
