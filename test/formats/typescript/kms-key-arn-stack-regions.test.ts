@@ -68,6 +68,21 @@ describe("CDK: the app's entry gives the stack class its env.region", () => {
     expect(r.tables.Orders.declined).toContain("a key is in one Region, and the table's other stacks deploy to us-east-1");
   });
 
+  it('an env or a Region held in a const of the entry is read', async () => {
+    for (const creation of [
+      "const env = { account: '111122223333', region: 'eu-west-1' };\nnew OrdersStack(app, 'Orders', { env });",
+      "const region = 'eu-west-1';\nnew OrdersStack(app, 'Orders', { env: { region } });",
+    ]) {
+      const r = await verdicts(cdkApp(creation));
+      expect(r.tables.Orders.declined, creation).toContain('this table is in eu-west-1 (OrdersStack, created in bin/app.ts line 6 with env.region eu-west-1)');
+    }
+    // A const the entry changes after its declaration may hold any Region.
+    const changed = await verdicts(
+      cdkApp("const env = { region: 'eu-west-1' };\nenv.region = 'us-east-1';\nnew OrdersStack(app, 'Orders', { env });"),
+    );
+    expect(changed.tables.Orders.fixed).toBe(true);
+  });
+
   it("the key's Region, or none known: fixed as before", async () => {
     for (const creation of [
       "new OrdersStack(app, 'Orders', { env: { region: 'us-east-1' } });",
