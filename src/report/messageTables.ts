@@ -31,7 +31,8 @@ const READ_WHERE: Record<string, string> = {
   cdk: "the literal env.region of its stack where the table's own file or the CDK app's entry creates it",
   cdktf: "the region of the table's provider written in its file",
   pulumi: "the region of a provider written in the program, or, on the default provider, each stack's aws:region (Pulumi.<stack>.yaml)",
-  'pulumi-yaml': "the region of a provider written in the program, or, on the default provider, each stack's aws:region (Pulumi.<stack>.yaml)",
+  'pulumi-yaml':
+    "the region of a provider written in the program, or, on the default provider, each stack's aws:region (Pulumi.<stack>.yaml)",
 };
 
 /** What terraform apply does to the replicas of a table fixed with --recreate-replicas (src/rule/evaluate.ts words it). */

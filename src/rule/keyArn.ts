@@ -180,7 +180,7 @@ export function stacksRegionMismatch(arn: string, known: { region: string; where
     `${mismatch}. ${failure}: ` +
     (mixed
       ? `a key is in one Region, and the table's other stacks deploy to ${keyRegion}: give each stack a key of its own Region (a multi-Region key's replica there), or fix the table by hand`
-      : 'give a key of that Region (a multi-Region key\'s replica there)')
+      : "give a key of that Region (a multi-Region key's replica there)")
   );
 }
 

@@ -176,7 +176,9 @@ export async function fixTypeScript(
     const declined = [
       ...unescaped,
       ...aliased,
-      ...(arn ? await otherRegions(file, detection, chosen, arn, context) : []).filter((d) => !aliased.some((a) => a.address === d.address)),
+      ...(arn ? await otherRegions(file, detection, chosen, arn, context) : []).filter(
+        (d) => !aliased.some((a) => a.address === d.address),
+      ),
     ];
     if (declined.length > 0) chosen = chosen.filter((t) => !declined.some((d) => d.address === t.address));
     if (chosen.length === 0) {

@@ -64,7 +64,9 @@ describe("CDK: the app's entry gives the stack class its env.region", () => {
       ),
     );
     expect(r.tables.Orders.fixed).toBe(false);
-    expect(r.tables.Orders.declined).toContain('this table is in eu-west-1 (OrdersStack, created in bin/app.ts line 6 with env.region eu-west-1)');
+    expect(r.tables.Orders.declined).toContain(
+      'this table is in eu-west-1 (OrdersStack, created in bin/app.ts line 6 with env.region eu-west-1)',
+    );
     expect(r.tables.Orders.declined).toContain("a key is in one Region, and the table's other stacks deploy to us-east-1");
   });
 
@@ -74,7 +76,9 @@ describe("CDK: the app's entry gives the stack class its env.region", () => {
       "const region = 'eu-west-1';\nnew OrdersStack(app, 'Orders', { env: { region } });",
     ]) {
       const r = await verdicts(cdkApp(creation));
-      expect(r.tables.Orders.declined, creation).toContain('this table is in eu-west-1 (OrdersStack, created in bin/app.ts line 6 with env.region eu-west-1)');
+      expect(r.tables.Orders.declined, creation).toContain(
+        'this table is in eu-west-1 (OrdersStack, created in bin/app.ts line 6 with env.region eu-west-1)',
+      );
     }
     // A const the entry changes after its declaration may hold any Region.
     const changed = await verdicts(
@@ -167,7 +171,9 @@ describe("Pulumi: the default provider's aws:region in each stack's file", () =>
   });
 
   it("TypeScript: the project's default aws:region counts for a stack that sets none", async () => {
-    const r = await verdicts(ts({ 'Pulumi.dev.yaml': 'config:\n  shop:env: dev\n' }, 'name: shop\nruntime: nodejs\nconfig:\n  aws:region: eu-west-1\n'));
+    const r = await verdicts(
+      ts({ 'Pulumi.dev.yaml': 'config:\n  shop:env: dev\n' }, 'name: shop\nruntime: nodejs\nconfig:\n  aws:region: eu-west-1\n'),
+    );
     expect(r.tables.orders.declined).toContain('(stack dev: Pulumi.yaml config aws:region eu-west-1, which Pulumi.dev.yaml does not set)');
   });
 
@@ -175,10 +181,10 @@ describe("Pulumi: the default provider's aws:region in each stack's file", () =>
     const files = ts({ 'Pulumi.prod.yaml': stack('eu-west-1') });
     files[1] = {
       path: 'index.ts',
-      text: PULUMI_TS.replace("import * as aws from '@pulumi/aws';\n", "import * as aws from '@pulumi/aws';\nconst east = new aws.Provider('east', { region: 'us-east-1' });\n").replace(
-        "hashKey: 'id',\n});",
-        "hashKey: 'id',\n}, { provider: east });",
-      ),
+      text: PULUMI_TS.replace(
+        "import * as aws from '@pulumi/aws';\n",
+        "import * as aws from '@pulumi/aws';\nconst east = new aws.Provider('east', { region: 'us-east-1' });\n",
+      ).replace("hashKey: 'id',\n});", "hashKey: 'id',\n}, { provider: east });"),
     };
     const r = await verdicts(files);
     expect(r.tables.orders).toEqual({ fixed: true, declined: undefined });
