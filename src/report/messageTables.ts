@@ -23,15 +23,16 @@ export function keyRegionNote(t: TableReport, o: MessageOptions): string {
 }
 
 /**
- * Where the formats of code read a table's Region for --kms-key-arn (typescript/regions.ts, pulumi-yaml's provider): a
- * table found elsewhere is fixed, so its key line names the key's Region too (session 65's deploy review: a CDK stack
- * whose `env` is in bin/app.ts, a Pulumi stack's `aws:region` in Pulumi.<stack>.yaml, are not read).
+ * Where the formats of code read a table's Region for --kms-key-arn (typescript/regions.ts and fix.ts, pulumi-yaml's
+ * fix): a table whose Region is found nowhere is fixed, so its key line names the key's Region too (session 65's deploy
+ * review; the CDK app's entry and the Pulumi stacks' aws:region are read since session 65's region2 work).
  */
 const READ_WHERE: Record<string, string> = {
-  cdk: "the env.region of a stack created in the table's own file (not the app's entry)",
+  cdk: "the literal env.region of its stack where the table's own file or the CDK app's entry creates it",
   cdktf: "the region of the table's provider written in its file",
-  pulumi: "the region of a provider written in the program (not a stack's aws:region configuration)",
-  'pulumi-yaml': "the region of a provider written in the program (not a stack's aws:region configuration)",
+  pulumi: "the region of a provider written in the program, or, on the default provider, each stack's aws:region (Pulumi.<stack>.yaml)",
+  'pulumi-yaml':
+    "the region of a provider written in the program, or, on the default provider, each stack's aws:region (Pulumi.<stack>.yaml)",
 };
 
 /** What terraform apply does to the replicas of a table fixed with --recreate-replicas (src/rule/evaluate.ts words it). */

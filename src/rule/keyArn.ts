@@ -163,6 +163,27 @@ export function keyArnRegion(value: string): string | undefined {
   return /^arn:aws[\w-]*:kms:([a-z0-9-]+):/.exec(value.trim())?.[1];
 }
 
+/**
+ * Why --kms-key-arn cannot serve a table whose stacks deploy to `known` Regions, each read where `where` says (a CDK
+ * app's entry, Pulumi stack files), or undefined when every known one is the key's (or none is known). `failure`: what
+ * the deploy does then. Where some stacks are in the key's Region and others not, the others are named: a key is in
+ * one Region, and each stack needs one of its own.
+ */
+export function stacksRegionMismatch(arn: string, known: { region: string; where: string }[], failure: string): string | undefined {
+  const keyRegion = keyArnRegion(arn);
+  if (!keyRegion) return undefined;
+  const others = known.filter((r) => r.region !== keyRegion);
+  const mismatch = keyRegionMismatch(arn, [...new Set(others.map((r) => r.region))], others.map((r) => r.where).join('; '));
+  if (!mismatch) return undefined;
+  const mixed = others.length < known.length;
+  return (
+    `${mismatch}. ${failure}: ` +
+    (mixed
+      ? `a key is in one Region, and the table's other stacks deploy to ${keyRegion}: give each stack a key of its own Region (a multi-Region key's replica there), or fix the table by hand`
+      : "give a key of that Region (a multi-Region key's replica there)")
+  );
+}
+
 /** Why --kms-key-arn cannot serve a table written to be in `regions`, or undefined when it can (or the Regions are not known). */
 export function keyRegionMismatch(arn: string, regions: string[] | undefined, where: string): string | undefined {
   const keyRegion = keyArnRegion(arn);

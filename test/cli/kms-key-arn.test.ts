@@ -216,8 +216,10 @@ describe("--kms-key-arn an alias ARN in TypeScript: CDK's CfnTable writes it, CD
   });
 });
 
-// Session 65's deploy review: a CDK stack's env in the app's entry, a Pulumi stack's aws:region, are not read, and a key of
-// another Region was fixed in without a word (the deploy then fails). The key line names the key's Region, as for templates.
+// Session 65's deploy review: a key of another Region was fixed in without a word where the table's Region is not known
+// (the deploy then fails). The key line names the key's Region, as for templates, and where kmsfix reads a table's (the
+// app's entry and the stacks' aws:region since region2: kms-key-arn-stack-regions.test.ts; a stack file without a
+// Pulumi.yaml, as here, is not a project's).
 describe('--kms-key-arn in code: the key line names the key Region and where kmsfix reads a table Region', () => {
   const pulumi =
     'import * as aws from "@pulumi/aws";\nexport const t = new aws.dynamodb.Table("orders", { attributes: [{ name: "id", type: "S" }], hashKey: "id" });\n';
@@ -226,8 +228,8 @@ describe('--kms-key-arn in code: the key line names the key Region and where kms
     'export class S extends Stack {\n  constructor(scope: any, id: string) {\n    super(scope, id);\n' +
     '    new Table(this, "Orders", { partitionKey: { name: "id", type: AttributeType.STRING } });\n  }\n}\n';
   it.each([
-    ['Pulumi', pulumi, "not a stack's aws:region configuration"],
-    ['CDK', cdk, "the env.region of a stack created in the table's own file (not the app's entry)"],
+    ['Pulumi', pulumi, "on the default provider, each stack's aws:region (Pulumi.<stack>.yaml)"],
+    ['CDK', cdk, "the literal env.region of its stack where the table's own file or the CDK app's entry creates it"],
   ])('%s', async (_, text, where) => {
     const files = [{ path: 'index.ts', text }];
     if (_ === 'Pulumi') files.push({ path: 'Pulumi.dev.yaml', text: 'config:\n  aws:region: us-east-1\n' });

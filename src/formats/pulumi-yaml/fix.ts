@@ -16,8 +16,9 @@ import {
 } from '../../rule/keyPolicy.js';
 import { serving } from '../../core/edits.js';
 import { aliasParts, aliasSafe, describeKey, freeAliasTemplate, literalSettings, pulumiYamlLiteral } from '../../rule/keySettings.js';
-import { keyRegionMismatch } from '../../rule/keyArn.js';
-import type { FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
+import { keyRegionMismatch, stacksRegionMismatch } from '../../rule/keyArn.js';
+import { type PulumiStacks, pulumiStacks, stackRegions } from '../pulumi/stacks.js';
+import type { DiskContext, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { uniqueName } from '../../core/lists.js';
 import { applySettings, declinedThroughAnchors, insertPairs, joinThroughAnchors, type Ctx } from '../yaml/mapEdits.js';
 import { boolOf } from '../yaml/scalars.js';
@@ -335,11 +336,15 @@ function planFile(file: SourceFile, detection: PulumiDetection, chosen: PulumiTa
   return { edits: ctx.edits, fixed: chosen.map((t) => t.address) };
 }
 
-export function fixPulumiYaml(group: GroupMember<PulumiDetection>[], options: FixOptions): Map<string, FilePlan> {
+export async function fixPulumiYaml(
+  group: GroupMember<PulumiDetection>[],
+  options: FixOptions,
+  context?: DiskContext,
+): Promise<Map<string, FilePlan>> {
   const plans = new Map<string, FilePlan>();
   for (const { file, detection, targets } of group) {
     let chosen = detection.tables.filter((t) => targets.includes(t.address));
-    const elsewhere = options.kmsKeyArn ? otherRegions(chosen, options.kmsKeyArn) : [];
+    const elsewhere = options.kmsKeyArn ? await otherRegions(file, chosen, options.kmsKeyArn, context) : [];
     if (elsewhere.length > 0) chosen = chosen.filter((t) => !elsewhere.some((d) => d.address === t.address));
     if (chosen.length === 0) {
       if (elsewhere.length > 0) plans.set(file.path, { edits: [], fixed: [], declined: elsewhere });
@@ -366,12 +371,28 @@ export function fixPulumiYaml(group: GroupMember<PulumiDetection>[], options: Fi
 
 /**
  * Tables --kms-key-arn cannot serve: created through a provider of the program (`options.provider:
- * ${west}`) whose `region` is another literal than the ARN's (a table's key must be in its Region).
+ * ${west}`) whose `region` is another literal than the ARN's (a table's key must be in its Region); or, on the
+ * default provider, in a project whose stacks set `aws:region` to another (session 65,
+ * region2: pulumi/stacks.ts stackRegions).
  */
-function otherRegions(chosen: PulumiTable[], arn: string): { address: string; reason: string }[] {
+async function otherRegions(
+  file: SourceFile,
+  chosen: PulumiTable[],
+  arn: string,
+  context: DiskContext | undefined,
+): Promise<{ address: string; reason: string }[]> {
   const out: { address: string; reason: string }[] = [];
+  let stacks: PulumiStacks | undefined | null = null;
   for (const t of chosen) {
-    const provider = t.provider ? resolveAlias(child(t.program.resources, t.provider)) : undefined;
+    if (!t.provider) {
+      // A table with `parent` or `providers` is not fixable at all (resourceOptions.ts): this one is on the default provider.
+      if (!context) continue;
+      stacks ??= (await pulumiStacks(file, context)) ?? undefined;
+      const reason = stacksRegionMismatch(arn, stacks ? stackRegions(stacks) : [], '`pulumi up` would stop at the table on that stack');
+      if (reason) out.push({ address: t.address, reason });
+      continue;
+    }
+    const provider = resolveAlias(child(t.program.resources, t.provider));
     const type = scalarString(resolveAlias(child(provider, 'type')) ?? null);
     if (type !== 'pulumi:providers:aws') continue;
     const region = scalarString(resolveAlias(child(resolveAlias(child(provider, 'properties')), 'region')) ?? null);

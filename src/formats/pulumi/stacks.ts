@@ -27,6 +27,8 @@ export interface PulumiStacks {
   stacks: Stack[];
   /** The project file's `config:` (its defaults). */
   defaults: CMap | undefined;
+  /** The project file's path, for messages. */
+  projectPath: string;
 }
 
 /** The project (its nearest `Pulumi.yaml` or `Pulumi.yml`) and its stack files; undefined when there is none or no stack file. */
@@ -55,7 +57,7 @@ export async function pulumiStacks(file: SourceFile, context: DiskContext): Prom
     if (read === 'unreadable') return { name, path: f.path, config: 'unreadable', environment: false };
     return { name, path: f.path, ...read };
   });
-  return { project: head.project, stacks, defaults: head.defaults };
+  return { project: head.project, stacks, defaults: head.defaults, projectPath: projectFile.path };
 }
 
 /** The stack files (`Pulumi.<stack>.yaml`) of the folder `dir` of the project file. */
@@ -190,6 +192,34 @@ export function keyOnStacks(
     kind: 'per-stack',
     why: `${key} differs per stack: ${list(odd)}`,
   };
+}
+
+/** A stack's Region, and where it was read (for messages). */
+export interface StackRegion {
+  region: string;
+  where: string;
+}
+
+/**
+ * The Region of the default AWS provider on each stack that sets it as a literal: `aws:region` in its
+ * `Pulumi.<stack>.yaml`, else the project's `config:` default. A stack that sets none (the provider then takes
+ * `AWS_REGION` or the profile's), a secret, an ESC environment's or an unreadable file gives none known. Only a
+ * resource on the default provider is in that Region (an explicit `aws.Provider` does not read it).
+ */
+export function stackRegions(p: PulumiStacks): StackRegion[] {
+  const out: StackRegion[] = [];
+  for (const s of p.stacks) {
+    const v = valueOn(p, s, 'aws', 'region', undefined);
+    if (v.kind !== 'text' || !/^[a-z]{2,4}(?:-[a-z]+)+-\d$/.test(v.text.trim())) continue;
+    const region = v.text.trim();
+    out.push({
+      region,
+      where: v.fromDefault
+        ? `stack ${s.name}: ${p.projectPath} config aws:region ${region}, which ${s.path} does not set`
+        : `stack ${s.name}: ${s.path} aws:region ${region}`,
+    });
+  }
+  return out;
 }
 
 const FALLBACK_KINDS = { managed: 'managed', set: 'set', unknown: 'unknown' } as const;

@@ -15,7 +15,7 @@ import { contextFileBeside, contextObjectOf } from './cdkContext.js';
 import type { TsDetection } from './tableTypes.js';
 import { type Binding, bindings, readImports, readRequires, resolveSymbol, symbolId } from './imports.js';
 import { calledNames, isJavaScript, newExpressions, parseTypeScript, ts } from './parse.js';
-import { noRegion, type Src, stackCreators, stackRegionAt, stackRegionOf } from './stackRegion.js';
+import { noRegion, siteRegionsAt, type Src, stackCreators, stackRegionAt, stackRegionOf } from './stackRegion.js';
 import { appGivesNoEnv, EXTENSION, type Program, resolve } from './appEnv.js';
 import type { StackProps } from './stackProps.js';
 
@@ -215,6 +215,33 @@ function symbolIn(entry: SourceFile, program: Program, file: SourceFile, cls: ts
     return target === own || path.join(target, 'index') === own;
   });
   return i && symbolId(i.module, isDefault ? [] : [cls.name!.text]);
+}
+
+/**
+ * The literal Regions the CDK app's entry gives the stack classes of `file` it creates (`new OrdersStack(app, 'Prod',
+ * { env: { region: 'eu-west-1' } })`), with where each was read: for --kms-key-arn, a table's key must be in its
+ * stack's Region (fix.ts otherRegions; session 65's deploy review, F3). A class the entry does not import, a site whose
+ * Region is not a literal, a Stage between: none known.
+ */
+export async function entryRegions(
+  file: SourceFile,
+  own: Src,
+  classes: ts.ClassDeclaration[],
+  context: DiskContext,
+): Promise<{ region: string; where: string }[]> {
+  const entry = classes.length ? await entryFile(file, context) : undefined;
+  const program = entry && entry.absPath !== file.absPath ? programOf(entry) : undefined;
+  if (!entry || !program) return [];
+  const out: { region: string; where: string }[] = [];
+  for (const cls of classes) {
+    const target = symbolIn(entry, program, file, cls);
+    if (!target) continue;
+    for (const { region, site } of siteRegionsAt(own, cls, program, target)) {
+      const line = program.sf.getLineAndCharacterOfPosition(site.getStart(program.sf)).line + 1;
+      out.push({ region, where: `${cls.name!.text}, created in ${entry.path} line ${line} with env.region ${region}` });
+    }
+  }
+  return out;
 }
 
 /** Where a TableV2's stack is created without a Region (the obstacle's `at`), and how (`by`). */

@@ -6,12 +6,16 @@
  * prints anything.
  */
 import { frameworkVariableIn, noFrameworkEscape } from '../../rule/keySettings.js';
-import { keyArnRegion, keyLiteral, keyRegionMismatch, providerAliasArn } from '../../rule/keyArn.js';
+import { keyArnRegion, keyLiteral, keyRegionMismatch, providerAliasArn, stacksRegionMismatch } from '../../rule/keyArn.js';
+import { entryRegions } from './cdkApp.js';
+import { pulumiStacks, stackRegions } from '../pulumi/stacks.js';
+import { stackCreators } from './stackRegion.js';
+import { constructOf } from './tableTypes.js';
 import { ownRegionOf, tableRegionsOf } from './regions.js';
 import { planResources } from './fixResources.js';
 import { serving } from '../../core/edits.js';
 import { LineIndex } from '../../core/text.js';
-import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember } from '../../core/types.js';
+import type { DiskContext, Edit, FilePlan, FixOptions, GroupMember, SourceFile } from '../../core/types.js';
 import { raw, str, type Code } from './code.js';
 import type { TsDetection, TsTable } from './tableTypes.js';
 import { resolveSymbol } from './imports.js';
@@ -172,7 +176,9 @@ export async function fixTypeScript(
     const declined = [
       ...unescaped,
       ...aliased,
-      ...(arn ? otherRegions(detection, chosen, arn) : []).filter((d) => !aliased.some((a) => a.address === d.address)),
+      ...(arn ? await otherRegions(file, detection, chosen, arn, context) : []).filter(
+        (d) => !aliased.some((a) => a.address === d.address),
+      ),
     ];
     if (declined.length > 0) chosen = chosen.filter((t) => !declined.some((d) => d.address === t.address));
     if (chosen.length === 0) {
@@ -228,10 +234,22 @@ function planSwitchOnly(sf: ts.SourceFile, edits: Edit[], tables: TsTable[]): st
   return addresses(tables);
 }
 
-/** Tables --kms-key-arn cannot serve: the file writes their Region, and the key is in another. */
-function otherRegions(detection: TsDetection, chosen: TsTable[], arn: string): { address: string; reason: string }[] {
+/**
+ * Tables --kms-key-arn cannot serve: the file writes their Region, and the key is in another; or, where the file does
+ * not, the project does (session 65, region2): a CDK stack class of the file that the app's entry creates with a
+ * literal `env.region` (cdkApp.ts entryRegions), a Pulumi table on the default provider whose stacks set `aws:region`
+ * (pulumi/stacks.ts stackRegions). Where no Region is known the table is fixed, and the commit message names the key's.
+ */
+async function otherRegions(
+  file: SourceFile,
+  detection: TsDetection,
+  chosen: TsTable[],
+  arn: string,
+  context: DiskContext | undefined,
+): Promise<{ address: string; reason: string }[]> {
   const sym = (e: ts.Expression) => resolveSymbol(e, detection.binds);
   const out: { address: string; reason: string }[] = [];
+  let stacks: Awaited<ReturnType<typeof pulumiStacks>> | null = null;
   for (const t of chosen) {
     const options = t.framework === 'cdk' ? undefined : optionsOf(t, detection.sf);
     const provider = options?.provider;
@@ -241,10 +259,23 @@ function otherRegions(detection: TsDetection, chosen: TsTable[], arn: string): {
     const regions = own ? ownRegionOf(own.value) : tableRegionsOf(t, detection.sf, sym, provider?.value);
     // A `region` of its own that is not a literal may be any Region: the key's cannot be shown to be it (adversarial
     // pass of session 57, H2), where a provider's unknown Region is the one the key is taken to be for, as before.
-    const reason =
+    let reason =
       own && regions === undefined && keyArnRegion(arn)
         ? `--kms-key-arn names a key in ${keyArnRegion(arn)}, and this table's Region is ${where}, which kmsfix cannot read as a literal: a table's key must be in its Region (write the Region as a literal, or give the key by hand)`
         : keyRegionMismatch(arn, regions, where);
+    if (!reason && regions === undefined && !own && context) {
+      if (t.framework === 'cdk') {
+        // A stack class the file exports and never creates: where the app's entry creates it.
+        const classes = stackCreators(detection.sf, sym, constructOf(t)).stacks;
+        const known = await entryRegions(file, { sf: detection.sf, sym }, classes, context);
+        reason = stacksRegionMismatch(arn, known, 'The deploy would fail and CloudFormation would roll the stack back');
+      } else if (t.framework === 'pulumi' && !provider && !options?.parent) {
+        // The default provider (no `provider`, no `parent` whose provider it may inherit): each stack's aws:region.
+        stacks ??= (await pulumiStacks(file, context)) ?? undefined;
+        const known = stacks ? stackRegions(stacks) : [];
+        reason = stacksRegionMismatch(arn, known, '`pulumi up` would stop at the table on that stack');
+      }
+    }
     if (reason) out.push({ address: t.address, reason });
   }
   return out;

@@ -17,7 +17,9 @@
  * its `App` holds (no Stage): its CDK props are `options.props`, and without `props.env.region` it has
  * no Region wherever it is created (`pulumi-cdk`).
  */
+import { constInitializer, constObjectOf, declarationOf } from './consts.js';
 import { lookup } from './lookup.js';
+import { mutationOf } from './mutatedConsts.js';
 import { classOfThis, newExpressions, stringValue, ts, unwrap } from './parse.js';
 
 /**
@@ -125,6 +127,25 @@ function stackClassOfThis(node: ts.Node): ts.ClassDeclaration | undefined {
   return cls && ts.isClassDeclaration(cls) ? cls : undefined;
 }
 
+/**
+ * An `env` as written, or the `const` object literal of the file it names (`const env = { account, region: 'eu-west-1' }`,
+ * as many apps' entries write it), unless the file changes that const after its declaration.
+ */
+function envLiteral(value: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  const e = unwrap(value);
+  if (ts.isObjectLiteralExpression(e)) return e;
+  const held = constObjectOf(e);
+  return held && !mutationOf(held.decl) ? held.literal : undefined;
+}
+
+/** A string literal, or a `const` of the file holding one (`const region = 'eu-west-1'`, then `env: { region }`). */
+function literalOf(value: ts.Expression): string | undefined {
+  const e = unwrap(value);
+  if (!ts.isIdentifier(e)) return stringValue(e);
+  const init = constInitializer(declarationOf(e));
+  return init ? stringValue(unwrap(init)) : undefined;
+}
+
 /** The Region the props of a stack give: `regional`, none (`agnostic` until a Stage says otherwise), or `unknown`. */
 function regionOfProps(sf: ts.SourceFile, props: ts.Expression | undefined, seen?: Seen): StackRegion {
   if (!props) return 'agnostic';
@@ -133,10 +154,10 @@ function regionOfProps(sf: ts.SourceFile, props: ts.Expression | undefined, seen
   const env = lookup(sf, p, 'env');
   if (env.kind === 'absent') return 'agnostic';
   if (env.kind === 'unknown') return 'unknown';
-  const e = unwrap(env.value);
-  if (!ts.isObjectLiteralExpression(e)) return 'unknown';
+  const e = envLiteral(env.value);
+  if (!e) return 'unknown';
   const region = lookup(sf, e, 'region');
-  if (region.kind === 'value') seen?.push(stringValue(unwrap(region.value)));
+  if (region.kind === 'value') seen?.push(literalOf(region.value));
   return region.kind === 'absent' ? 'agnostic' : region.kind === 'value' ? 'regional' : 'unknown';
 }
 
@@ -357,6 +378,21 @@ export function stackRegionAt(
   const each = sites.map((s) => regionOfClass(of.sf, of.sym, cls, (i) => s.arguments?.[i], undefined, at));
   const region = sites.length ? combine(each) : 'unknown';
   return { region, site: sites[each.findIndex(noRegion)] };
+}
+
+/**
+ * The literal Regions a stack class of `of` gets where another file (`at`: the CDK app's entry) creates it, at each
+ * `new` whose class is `target` there (`env: { region: 'eu-west-1' }` in its props, or in its class's super call), with
+ * that `new`: a site whose Region is not a literal gives none.
+ */
+export function siteRegionsAt(of: Src, cls: ts.ClassDeclaration, at: Src, target: string): { region: string; site: ts.NewExpression }[] {
+  const out: { region: string; site: ts.NewExpression }[] = [];
+  for (const site of newExpressions(at.sf).filter((n) => at.sym(n.expression) === target)) {
+    const seen: Seen = [];
+    if (regionOfClass(of.sf, of.sym, cls, (i) => site.arguments?.[i], seen, at) !== 'regional') continue;
+    for (const region of seen) if (region !== undefined) out.push({ region, site });
+  }
+  return out;
 }
 
 /**
