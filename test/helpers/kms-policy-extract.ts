@@ -153,17 +153,37 @@ export function cfnKeyPolicies(text: string): KeyPolicyFound[] {
 
 /**
  * Every AWS::KMS::Key of a Serverless Framework serverless.ts: the module is transpiled and run (its
- * imports as empty stand-ins), and the configuration it exports read as a serverless.yml's.
+ * imports as empty stand-ins), and the configuration it exports read as a serverless.yml's. A file of
+ * resources a service imports and spreads into its Resources (src/formats/typescript/serviceImports.ts:
+ * `export default { OrdersTable: {...}, OrdersTableKey: {...} }`, `export const tables = {...}`): each map
+ * of resources it exports, read as a template's Resources.
  */
 export function serverlessTsKeyPolicies(source: string): KeyPolicyFound[] {
   const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
   const module = { exports: {} as Record<string, unknown> };
   new Function('module', 'exports', 'require', js)(module, module.exports, () => ({}));
+  const maps = new Set([module.exports.default, ...Object.values(module.exports)].filter(isResourceMap));
+  if (maps.size > 0) return [...maps].flatMap((m) => cfnKeyPolicies(JSON.stringify({ Resources: m })));
   return cfnKeyPolicies(JSON.stringify(module.exports.default ?? module.exports));
 }
 
-/** Is this TypeScript a serverless.ts or .js (CloudFormation resources in object literals), not a CDKTF or Pulumi program? */
-export const isServerlessTs = (source: string) => /\bResources\s*:/.test(source) && /['"]AWS::/.test(source);
+/** A map of CloudFormation resources (each value an object with a string `Type` naming an AWS:: type). */
+function isResourceMap(v: unknown): v is Record<string, unknown> {
+  if (!v || typeof v !== 'object') return false;
+  const values = Object.values(v);
+  return (
+    values.length > 0 &&
+    values.every((r) => typeof (r as { Type?: unknown })?.Type === 'string' && /^AWS::/.test((r as { Type: string }).Type))
+  );
+}
+
+/**
+ * Is this TypeScript a serverless.ts or .js, or a file of resources one imports (CloudFormation resources in
+ * object literals), not a CDKTF or Pulumi program?
+ */
+export const isServerlessTs = (source: string) =>
+  (/\bResources\s*:/.test(source) || /['"]AWS::[A-Za-z0-9]+::/.test(source) || /['"]@serverless\/typescript['"]/.test(source)) &&
+  !/from\s+['"](?:@pulumi\/|cdktf|@cdktf\/|cdktn|constructs|aws-cdk-lib)/.test(source);
 
 // ---------------------------------------------------------------- Pulumi YAML
 
