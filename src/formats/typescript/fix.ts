@@ -256,9 +256,10 @@ function serviceRegionMismatch(arn: string, t: TsTable): string | undefined {
   return (
     reason &&
     reason +
-      // A Region the Framework (or Node) takes where the deploy gives none: a service always deployed with one says so in its file.
-      (known.some((r) => r.region !== keyRegion && r.where.includes('where the deploy gives no --region'))
-        ? `, or, where every deploy passes --region ${keyRegion}, write provider.region: \${opt:region, '${keyRegion}'}`
+      // A Region the Framework (or Node) takes where the deploy gives none: a service always deployed with one says so in
+      // its file (written as the default, which the AWS type of @serverless/typescript takes, not as a `${opt:...}` string).
+      (known.some((r) => r.region !== keyRegion && /where the deploy (gives no --region|sets no \S+ in its environment)/.test(r.where))
+        ? `, or, where every deploy gives ${keyRegion} (--region, or the environment variable read), make ${keyRegion} provider.region's default`
         : '')
   );
 }

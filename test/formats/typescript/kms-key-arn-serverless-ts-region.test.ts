@@ -92,7 +92,9 @@ describe('serverless.ts provider.region and --kms-key-arn', () => {
     expect(r.tables.Orders.declined).toContain(
       'this table is in eu-west-1 (serverless.ts:5, provider.region (its default where the deploy gives no --region))',
     );
-    expect(r.tables.Orders.declined).toContain("write provider.region: ${opt:region, 'us-east-1'}");
+    expect(r.tables.Orders.declined).toContain(
+      "or, where every deploy gives us-east-1 (--region, or the environment variable read), make us-east-1 provider.region's default",
+    );
   });
 
   it("process.env.X ?? 'eu-west-1': its default where the environment sets no X", async () => {
@@ -115,6 +117,30 @@ describe('serverless.ts provider.region and --kms-key-arn', () => {
     );
     const east = await run(service("{ name: 'aws', runtime: 'nodejs20.x' }"));
     expect(east.tables.Orders.fixed).toBe(true);
+  });
+
+  it('each stage its Region (params, a map of custom): the others named', async () => {
+    const params = await run(
+      service(
+        "{ name: 'aws', region: '${param:region}' as any }",
+        "const params = { dev: { region: 'us-east-1' }, prod: { region: 'eu-west-1' } };",
+      ).map((f) => ({ ...f, text: f.text.replace("service: 'shop',", "service: 'shop',\n  params,") })),
+    );
+    expect(params.tables.Orders.declined).toContain(
+      'this table is in eu-west-1 (serverless.ts:6, provider.region (stage prod: params.prod.region))',
+    );
+    expect(params.tables.Orders.declined).toContain("a key is in one Region, and the table's other stacks deploy to us-east-1");
+  });
+
+  it('serverless.js: read as serverless.ts', async () => {
+    const files: MemoryFile[] = [
+      {
+        path: 'serverless.js',
+        text: `module.exports = {\n  service: 'shop',\n  provider: { name: 'aws', region: 'eu-west-1' },\n  resources: { Resources: { Orders: ${TABLE} } },\n};\n`,
+      },
+    ];
+    const r = await run(files);
+    expect(r.tables.Orders.declined).toContain('this table is in eu-west-1 (serverless.js:3, provider.region)');
   });
 
   it('a Region kmsfix cannot read: fixed, the key named as before', async () => {
