@@ -257,7 +257,7 @@ function serviceRegionMismatch(arn: string, t: TsTable): string | undefined {
     reason &&
     reason +
       // A Region the Framework (or Node) takes where the deploy gives none: a service always deployed with one says so in
-      // its file (written as the default, which the AWS type of @serverless/typescript takes, not as a `${opt:...}` string).
+      // its file (as the Region to make the default: a `${opt:...}` string may not type-check against @serverless/typescript's AWS type).
       (known.some((r) => r.region !== keyRegion && /where the deploy (gives no --region|sets no \S+ in its environment)/.test(r.where))
         ? `, or, where every deploy gives ${keyRegion} (--region, or the environment variable read), make ${keyRegion} provider.region's default`
         : '')
