@@ -12,6 +12,7 @@ import { pulumiStacks, stackRegions } from '../pulumi/stacks.js';
 import { stackCreators } from './stackRegion.js';
 import { constructOf } from './tableTypes.js';
 import { ownRegionOf, tableRegionsOf } from './regions.js';
+import { regionWhere } from '../cfn-values/deployRegions.js';
 import { planResources } from './fixResources.js';
 import { serving } from '../../core/edits.js';
 import { LineIndex } from '../../core/text.js';
@@ -156,6 +157,14 @@ export async function fixTypeScript(
     const variable = options.kmsKeyArn ? undefined : frameworkVariableIn(options.key);
     const unescaped = variable ? resources.map((t) => ({ address: t.address, reason: noFrameworkEscape(variable, file.path) })) : [];
     if (unescaped.length > 0) resources = [];
+    // --kms-key-arn with a key of another Region than the service's provider.region (session 65, region3).
+    const elsewhere = options.kmsKeyArn
+      ? resources.flatMap((t) => {
+          const reason = serviceRegionMismatch(options.kmsKeyArn!, t);
+          return reason ? [{ address: t.address, reason }] : [];
+        })
+      : [];
+    if (elsewhere.length > 0) resources = resources.filter((t) => !elsewhere.some((d) => d.address === t.address));
     if (resources.length > 0) {
       const ctx: EditCtx = { sf: detection.sf, text: file.text, style: detectTsStyle(detection.sf), edits: [] };
       const plan = { edits: ctx.edits, fixed: planResources(ctx, resources, options) };
@@ -175,6 +184,7 @@ export async function fixTypeScript(
       : [];
     const declined = [
       ...unescaped,
+      ...elsewhere,
       ...aliased,
       ...(arn ? await otherRegions(file, detection, chosen, arn, context) : []).filter(
         (d) => !aliased.some((a) => a.address === d.address),
@@ -232,6 +242,26 @@ function planSwitchOnly(sf: ts.SourceFile, edits: Edit[], tables: TsTable[]): st
     serving(edits, from, [t.address]);
   }
   return addresses(tables);
+}
+
+/**
+ * Why --kms-key-arn cannot serve a serverless.ts service's table: its service's `provider.region` (TableFacts
+ * deployRegions) is another Region than the key's, worded as a serverless.yml's (cloudformation/fix.ts
+ * otherStackRegion). undefined: none known, or the key's.
+ */
+function serviceRegionMismatch(arn: string, t: TsTable): string | undefined {
+  const keyRegion = keyArnRegion(arn);
+  const known = (t.deployRegions ?? []).map((r) => ({ region: r.region, where: regionWhere(r) }));
+  const reason = stacksRegionMismatch(arn, known, 'The deploy would fail and CloudFormation would roll the stack back');
+  return (
+    reason &&
+    reason +
+      // A Region the Framework (or Node) takes where the deploy gives none: a service always deployed with one says so in
+      // its file (as the Region to make the default: a `${opt:...}` string may not type-check against @serverless/typescript's AWS type).
+      (known.some((r) => r.region !== keyRegion && /where the deploy (gives no --region|sets no \S+ in its environment)/.test(r.where))
+        ? `, or, where every deploy gives ${keyRegion} (--region, or the environment variable read), make ${keyRegion} provider.region's default`
+        : '')
+  );
 }
 
 /**

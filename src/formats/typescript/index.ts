@@ -2,7 +2,7 @@
 import { iamRoleCautions } from './iamRoles.js';
 import { crossStackGrants } from './crossStackGrants.js';
 import { serviceRoleCautions } from './serviceRoles.js';
-import type { DiskContext, Format, SourceFile } from '../../core/types.js';
+import type { DeployRegion, DiskContext, Format, SourceFile } from '../../core/types.js';
 import { LineIndex } from '../../core/text.js';
 import { aliasPlaceOf } from './aliasPlace.js';
 import { amplifyModelTables, mayHoldModels } from './amplifyData.js';
@@ -27,6 +27,7 @@ import { readsStackConfig } from './stackConfig.js';
 import type { ProjectValues } from './projectValues.js';
 import { reexportsOf } from './reexports.js';
 import { resourcesImportOf } from './serviceImports.js';
+import { serviceTsRegions } from './serviceRegions.js';
 import { pulumiStacks } from '../pulumi/stacks.js';
 import { verifyTypeScript } from './verify.js';
 import { readFileValues } from '../serverless/fileValues.js';
@@ -92,12 +93,14 @@ async function appValues(file: SourceFile, d: TsDetection, context: DiskContext,
   // A map of resources the file exports as its default, which a serverless.ts may spread into its Resources (serviceImports.ts).
   const resourcesImport = d.wants?.includes('resourcesImport') ? await resourcesImportOf(file, context) : undefined;
   if (!cdkContext && !stackProps && !resourcesImport) return undefined;
-  return detectTypeScript(file, {
+  const again = detectTypeScript(file, {
     ...values,
     ...(cdkContext ? { cdkContext } : {}),
     ...(stackProps ? { stackProps } : {}),
     ...(resourcesImport ? { resourcesImport } : {}),
   });
+  if (resourcesImport) again.importerRegions = resourcesImport.regions;
+  return again;
 }
 
 /** What detection reads beside the file: the app's entry, the project's packages, boundaries, Amplify models. */
@@ -116,6 +119,21 @@ function appRead(file: SourceFile, d: TsDetection, context: DiskContext | undefi
   return tablesRead(file, d, context);
 }
 
+/**
+ * The Regions a serverless.ts service's tables deploy to (serviceRegions.ts: its `provider.region`), as a
+ * serverless.yml's are read (cloudformation/index.ts withDeployRoles): the file's own service's, or, for a file of
+ * resources a service spreads into its Resources, that service's. --kms-key-arn with a key of another Region declines
+ * them (fix.ts otherRegions); a known Region drops the commit message's "found no Region" words.
+ */
+function serviceRegionsOf(file: SourceFile, d: TsDetection): void {
+  let regions: DeployRegion[] | undefined;
+  for (const t of d.tables) {
+    if (t.framework !== 'serverless') continue;
+    regions ??= d.importerRegions ?? serviceTsRegions(d.sf, file);
+    if (regions.length) t.deployRegions = regions;
+  }
+}
+
 /** `detected` past the tables' own cloud. */
 function tablesRead(file: SourceFile, d: TsDetection, context: DiskContext | undefined): TsDetection | Promise<TsDetection> {
   if (d.tables.length === 0) return withModels(file, d, context);
@@ -127,6 +145,7 @@ function tablesRead(file: SourceFile, d: TsDetection, context: DiskContext | und
     else if (t.framework === 'cdk' && removalOf(t, (e) => resolveSymbol(e, d.binds), d.sf) === 'RETAIN') t.keyRetained = true;
   }
   unaliased(file, d);
+  serviceRegionsOf(file, d);
   recoveryCautions(d);
   // A table whose key is a key of the file DynamoDB cannot use (an asymmetric or HMAC key: keySpec.ts).
   markUnusableTsKeys(file, d);

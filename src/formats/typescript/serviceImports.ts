@@ -8,16 +8,22 @@
  * service or resources file" and left unfixed.
  */
 import path from 'node:path';
-import type { DiskContext, SourceFile } from '../../core/types.js';
+import type { DeployRegion, DiskContext, SourceFile } from '../../core/types.js';
 import { EXTENSION } from './appEnv.js';
 import { readImports } from './imports.js';
 import { parseTypeScript, propertyName, ts, unwrap } from './parse.js';
+import { serviceTsRegions } from './serviceRegions.js';
 
 /** The file that spreads exports of the file into its Resources, and which of them (`default`, or a name the file exports). */
 export interface ResourcesImport {
   /** The importing file's path, as the run names it. */
   service: string;
   names: string[];
+  /**
+   * The Regions the importing service deploys to (serviceRegions.ts: its `provider.region`), for --kms-key-arn; none
+   * where the importer is a file of resources, not the service, or they are not known.
+   */
+  regions: DeployRegion[];
 }
 
 const SERVICE_FILES = ['serverless.ts', 'serverless.js', 'serverless.cjs', 'serverless.mjs', 'serverless.cts', 'serverless.mts'];
@@ -29,8 +35,8 @@ const SERVICE_FILES = ['serverless.ts', 'serverless.js', 'serverless.cjs', 'serv
  */
 export async function resourcesImportOf(file: SourceFile, context: DiskContext): Promise<ResourcesImport | undefined> {
   const found = (s: SourceFile): ResourcesImport | undefined => {
-    const names = deployedExportsOf(s, file);
-    return names.length > 0 ? { service: s.path, names } : undefined;
+    const { names, sf } = deployedExportsOf(s, file);
+    return names.length > 0 && sf ? { service: s.path, names, regions: serviceTsRegions(sf, s) } : undefined;
   };
   for (const name of SERVICE_FILES) {
     const service = await context.projectFile(file, name, (s) => found(s) !== undefined);
@@ -45,13 +51,13 @@ export async function resourcesImportOf(file: SourceFile, context: DiskContext):
 }
 
 /** The exports of `file` (`default`, or names) that `importer` imports by a relative path and spreads into, or gives as, its Resources. */
-function deployedExportsOf(importer: SourceFile, file: SourceFile): string[] {
-  if (importer.absPath === file.absPath || !importer.text.includes('Resources')) return [];
+function deployedExportsOf(importer: SourceFile, file: SourceFile): { names: string[]; sf?: ts.SourceFile } {
+  if (importer.absPath === file.absPath || !importer.text.includes('Resources')) return { names: [] };
   let sf: ts.SourceFile;
   try {
     sf = parseTypeScript(importer.path, importer.text);
   } catch {
-    return [];
+    return { names: [] };
   }
   const own = file.absPath.replace(EXTENSION, '');
   /** Local name -> the export of `file` it is. */
@@ -63,7 +69,7 @@ function deployedExportsOf(importer: SourceFile, file: SourceFile): string[] {
     if (i.default) locals.set(i.default, 'default');
     for (const n of i.named) if (!n.typeOnly) locals.set(n.local, n.imported);
   }
-  if (locals.size === 0) return [];
+  if (locals.size === 0) return { names: [] };
   const out = new Set<string>();
   const named = (e: ts.Expression) => {
     const u = unwrap(e);
@@ -79,5 +85,5 @@ function deployedExportsOf(importer: SourceFile, file: SourceFile): string[] {
     ts.forEachChild(n, visit);
   };
   visit(sf);
-  return [...out];
+  return { names: [...out], sf };
 }

@@ -2,7 +2,7 @@
  * What the TypeScript family's detection holds: a table (TsTable: its facts, its class, the nodes a fix edits) and a
  * file's detection (TsDetection), with the construct call of a table created by code (constructOf).
  */
-import type { Detection, TableFacts } from '../../core/types.js';
+import type { DeployRegion, Detection, TableFacts } from '../../core/types.js';
 import type { PulumiKeep } from '../pulumi/retention.js';
 import type { FileRef } from '../serverless/fileValues.js';
 import type { bindings, ImportInfo } from './imports.js';
@@ -83,6 +83,11 @@ export interface TsDetection extends Detection {
   fileRefs?: FileRef[];
   /** The project's values a key met needs and the detection was not given (projectValues.ts Wanted), for a second detection (index.ts). */
   wants?: Wanted[];
+  /**
+   * A file of resources a serverless.ts spreads into its Resources (serviceImports.ts): that service's Regions
+   * (serviceRegions.ts), which its tables deploy to (index.ts serviceRegionsOf; --kms-key-arn).
+   */
+  importerRegions?: DeployRegion[];
   /** The project's modules (as the file imports them) a `new` or a class's `extends` reaches a name of, for a second detection with what they re-export (reexports.ts). */
   reexporting?: string[];
 }
