@@ -23,8 +23,11 @@
 const PARTITION = 'aws(?:-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f|-eusc)?';
 const KEY_ID = '(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})';
 const ALIAS_NAME = 'alias/[A-Za-z0-9/_-]+';
-const KEY_ARN = new RegExp(`^arn:${PARTITION}:kms:[a-z]{2,4}(?:-[a-z]+)+-\\d:\\d{12}:key/${KEY_ID}$`);
-const ALIAS_ARN = new RegExp(`^arn:${PARTITION}:kms:[a-z]{2,4}(?:-[a-z]+)+-\\d:\\d{12}:${ALIAS_NAME}$`);
+const REGION_NAME = '[a-z]{2,4}(?:-[a-z]+)+-\\d';
+/** An AWS Region's name (`eu-west-1`, `us-gov-west-1`), as in a key's ARN. */
+export const REGION = new RegExp(`^${REGION_NAME}$`);
+const KEY_ARN = new RegExp(`^arn:${PARTITION}:kms:${REGION_NAME}:\\d{12}:key/${KEY_ID}$`);
+const ALIAS_ARN = new RegExp(`^arn:${PARTITION}:kms:${REGION_NAME}:\\d{12}:${ALIAS_NAME}$`);
 const ALIAS = new RegExp(`^${ALIAS_NAME}$`);
 
 const ID = '[A-Za-z_][A-Za-z0-9_-]*';

@@ -15,13 +15,11 @@
  */
 import type { DeployRegion, DiskContext, SourceFile } from '../../core/types.js';
 import { LineIndex } from '../../core/text.js';
+import { REGION } from '../../rule/keyArn.js';
 import { chainOf, codeAt } from '../serverless/variables.js';
 import { type CNode, pair, resolveAlias, scalarString } from '../yaml/tree.js';
 import { environmentSettings } from './deployRoles.js';
 import { samConfigurations } from './environments.js';
-
-/** A Region's code (`eu-west-1`, `us-gov-west-1`, `cn-north-1`). */
-export const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d$/;
 
 /** The Serverless Framework's Region where neither provider.region nor --region names one. */
 export const FRAMEWORK_DEFAULT_REGION = 'us-east-1';

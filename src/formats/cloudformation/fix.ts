@@ -35,7 +35,8 @@ import { resolvedByFramework } from './includes.js';
 import { type MergedSet, mergedSet, namesOfOthers, sharedKeyNames } from './mergedSiblings.js';
 import { sharedTags, tableTags } from './keyTags.js';
 import { keyArnRegion, keyRegionMismatch } from '../../rule/keyArn.js';
-import { REGION, regionWhere } from '../cfn-values/deployRegions.js';
+import { regionWhere } from '../cfn-values/deployRegions.js';
+import { REGION } from '../../rule/keyArn.js';
 
 // ---------------------------------------------------------------- tables and keys
 

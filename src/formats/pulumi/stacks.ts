@@ -10,6 +10,7 @@
  */
 import path from 'node:path';
 import type { DiskContext, SourceFile } from '../../core/types.js';
+import { REGION } from '../../rule/keyArn.js';
 import { isAwsManagedKeyRef } from '../../rule/status.js';
 import { type CMap, type CNode, child, parseYaml, resolveAlias, scalarString } from '../yaml/tree.js';
 
@@ -210,7 +211,7 @@ export function stackRegions(p: PulumiStacks): StackRegion[] {
   const out: StackRegion[] = [];
   for (const s of p.stacks) {
     const v = valueOn(p, s, 'aws', 'region', undefined);
-    if (v.kind !== 'text' || !/^[a-z]{2,4}(?:-[a-z]+)+-\d$/.test(v.text.trim())) continue;
+    if (v.kind !== 'text' || !REGION.test(v.text.trim())) continue;
     const region = v.text.trim();
     out.push({
       region,

@@ -9,7 +9,8 @@
  */
 import type { DeployRegion, SourceFile } from '../../core/types.js';
 import { LineIndex } from '../../core/text.js';
-import { REGION, serviceDeployRegions } from '../cfn-values/deployRegions.js';
+import { serviceDeployRegions } from '../cfn-values/deployRegions.js';
+import { REGION } from '../../rule/keyArn.js';
 import { type CNode, pair, resolveAlias, scalarString } from '../yaml/tree.js';
 import { cfnNode, serviceRoot } from './cfnTree.js';
 import { stringValue, ts, unwrap } from './parse.js';
