@@ -6,6 +6,7 @@
  * its keys and aliases apart from all of them (fix.ts), and verification refuses an output where two expanded IDs are
  * one (verify.ts).
  */
+import { escapeRegExp } from '../../core/text.js';
 import { resolveAlias, scalarString, type CMap, type CPair } from '../yaml/tree.js';
 
 const FOR_EACH = 'Fn::ForEach::';
@@ -94,8 +95,6 @@ export function logicalIdsOf(resources: CMap, outer: NamingLoop[] = []): Logical
   });
 }
 
-const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
  * Whether two logical IDs may be one: a plain ID against a pattern, exactly; two patterns, where neither's literal
  * start and end rule it out (which is how a fix's names are kept apart: a numbered end no pattern's end can give).
@@ -104,7 +103,7 @@ export function mayBeOne(a: IdPattern, b: IdPattern): boolean {
   if (a.length === 1 && b.length === 1) return a[0] === b[0];
   if (a.length === 1 || b.length === 1) {
     const [plain, pattern] = a.length === 1 ? [a[0]!, b] : [b[0]!, a];
-    return new RegExp(`^${pattern.map(escaped).join('[\\s\\S]*')}$`).test(plain);
+    return new RegExp(`^${pattern.map(escapeRegExp).join('[\\s\\S]*')}$`).test(plain);
   }
   const fits = (x: string, y: string, f: (s: string, t: string) => boolean) => f(x, y) || f(y, x);
   return fits(a[0]!, b[0]!, (s, t) => s.startsWith(t)) && fits(a[a.length - 1]!, b[b.length - 1]!, (s, t) => s.endsWith(t));

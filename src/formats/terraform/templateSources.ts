@@ -10,6 +10,7 @@
  *   the rules of a module others call.
  * A `.tf.json` or `.tofu.json` source is not read as a template (kmsfix reads JSON strings as literals there).
  */
+import { escapeRegExp } from '../../core/text.js';
 
 /** A module source naming a folder of this repository (`./x`, `../x`). */
 const LOCAL = /^\.\.?(\/|$)/;
@@ -27,7 +28,7 @@ export function mayName(template: string, rel: string): boolean {
   const target = trim(rel);
   if (target === '' || target === '.') return false;
   const parts = trim(template).split(INTERPOLATION);
-  const pattern = parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+');
+  const pattern = parts.map(escapeRegExp).join('.+');
   return new RegExp(`^${pattern}$`).test(target);
 }
 

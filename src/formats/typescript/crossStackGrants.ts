@@ -17,6 +17,7 @@
  * or `fromTableAttributes(..., { tableName: 'orders' })` without `encryptionKey`: an imported table knows no key, so its
  * grants give no KMS action, before or after any deploy. Declined for iam mode, the step naming the file and the way out.
  */
+import { escapeRegExp } from '../../core/text.js';
 import type { DiskContext, SourceFile } from '../../core/types.js';
 import { decide, fixWanted } from '../../rule/cmk.js';
 import { WAIVABLE } from '../../rule/blockers.js';
@@ -51,7 +52,7 @@ function argsAt(text: string, at: number): string {
 function importsByName(text: string, name: string): boolean {
   if (!/\.grant\w*\(/.test(text)) return false;
   const quoted = (v: string) => `['"\`]${v}['"\`]`;
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escaped = escapeRegExp(name);
   for (const m of text.matchAll(IMPORT)) {
     const args = argsAt(text, m.index! + m[0].length);
     if (m[1] === 'TableName' && new RegExp(`,\\s*${quoted(escaped)}\\s*,?\\s*$`).test(args)) return true;
