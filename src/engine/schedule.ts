@@ -41,11 +41,6 @@ export interface Lanes {
 }
 
 /**
- * Where each batch's results go once in, with the reads they are of (whole groups in a fix): the
- * scheduler keeps neither after handing them over. Called one batch at a time (the next waits for
- * the last to be done), so that a sink that writes as it goes holds one batch's texts at most.
- */
-/**
  * The kind of a lane's workers, for their cached code (src/engine/workerStart.ts): the own worker runs one family's
  * code, the pool's workers every family's; a fix (and a scan that plans fixes) its fix code too.
  */
@@ -53,6 +48,11 @@ export function workerKind(lane: 'own' | 'pool', pass: Pass): string {
   return `${lane}-${pass === 'scan' ? 'scan' : 'fix'}`;
 }
 
+/**
+ * Where each batch's results go once in, with the reads they are of (whole groups in a fix): the
+ * scheduler keeps neither after handing them over. Called one batch at a time (the next waits for
+ * the last to be done), so that a sink that writes as it goes holds one batch's texts at most.
+ */
 export type Sink = (indexes: number[], reads: BatchFile[], results: FileResult[]) => Promise<void> | void;
 
 export class Scheduler {
